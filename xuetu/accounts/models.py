@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.choices import ROLES_BY_KIND, OrganisationKind, Role
+from xuetu.core.access import Scope, ScopedQuerySet
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q(pk__in=scope.org_ids) | models.Q(district_id__in=scope.district_ids)
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(pk__in=scope.managed_org_ids)
+
+
+class Organisation(models.Model):
+    """A tenant: the city bureau, a district bureau, an enterprise or an institution."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    district = models.ForeignKey(
+        "registry.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == OrganisationKind.DISTRICT_BUREAU and not self.district_id:
+            raise ValidationError({"district": _("A district bureau needs its district.")})
+
+
+class Membership(models.Model):
+    """One role a user holds in one organisation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())
+        if self.role not in allowed:
+            raise ValidationError(
+                {"role": _("This role cannot be held in this kind of organisation.")}
+            )

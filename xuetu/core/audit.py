@@ -1,0 +1,75 @@
+"""Audit events: written by services in the same transaction as the change they record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
+
+
+def json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(json_value(v) for v in value)
+    if hasattr(value, "name"):  # files
+        return value.name or None
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj` (and many-to-many ids once it is saved)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or (fields and field.name not in fields):
+            continue
+        data[field.attname] = json_value(getattr(obj, field.attname))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if not fields or field.name in fields:
+                data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the keys whose values differ, as a (before, after) pair."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def audit_record(
+    *,
+    by,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    organisation=None,
+):
+    from xuetu.core.models import AuditEvent
+
+    return AuditEvent.objects.create(
+        actor=by if by is not None and by.is_authenticated else None,
+        organisation=organisation,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        ip=request_ip.get(),
+    )

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.access import Scope, ScopedQuerySet
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an append-only row."""
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        # Only the city bureau reads the whole log (ScopedQuerySet lets it through);
+        # others see nothing here, and pages show an object's own history through services.
+        return models.Q(pk__in=[])
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, with before and after values."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q(owner_id=scope.user_id)
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(owner_id=scope.user_id)
+
+
+class Job(models.Model):
+    """A piece of long work (import, export, batch PDF) and its progress, which pages poll."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

@@ -1,0 +1,108 @@
+"""Pages of the shared machinery: the audit log, jobs and their progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from xuetu.core.access import scope_for
+from xuetu.core.jobs import job_create, job_enqueue
+from xuetu.core.models import AuditEvent, Job
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.CharField(label=_("object type"), required=False)
+    object_id = forms.CharField(label=_("object id"), required=False)
+    actor = forms.ModelChoiceField(
+        label=_("actor"), queryset=get_user_model().objects.order_by("username"), required=False
+    )
+    action = forms.CharField(label=_("action"), required=False)
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AuditList(ListView):
+    """The city bureau's view of the audit log, filtered by object, actor and date."""
+
+    template_name = "core/audit_list.html"
+    paginate_by = 50
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not scope_for(request.user).city:
+            raise PermissionDenied(_("Only the city bureau reads the audit log."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = AuditEvent.objects.for_user(self.request.user).select_related(
+            "actor", "organisation"
+        )
+        self.form = AuditFilterForm(self.request.GET or None)
+        if self.form.is_valid():
+            queryset = filter_audit(queryset, self.form.cleaned_data)
+        return queryset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["querystring"] = params.urlencode()
+        return context
+
+
+def filter_audit(queryset, data: dict[str, Any]):
+    if data.get("object_type"):
+        queryset = queryset.filter(object_type__icontains=data["object_type"])
+    if data.get("object_id"):
+        queryset = queryset.filter(object_id=data["object_id"])
+    if data.get("actor"):
+        queryset = queryset.filter(actor=data["actor"])
+    if data.get("action"):
+        queryset = queryset.filter(action__icontains=data["action"])
+    if data.get("date_from"):
+        queryset = queryset.filter(at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        queryset = queryset.filter(at__date__lt=data["date_to"] + dt.timedelta(days=1))
+    return queryset
+
+
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    template = "core/job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    if not job.result_file:
+        raise Http404
+    name = job.result_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+
+
+@require_POST
+def export_start(request: HttpRequest, kind: str) -> HttpResponse:
+    from xuetu.registry.exports import EXPORT_KINDS
+
+    if kind not in EXPORT_KINDS:
+        raise Http404
+    job = job_create(
+        by=request.user,
+        kind="registry.export",
+        params={"list": kind, "language": request.LANGUAGE_CODE},
+    )
+    job_enqueue(job)
+    return redirect("core:job_detail", pk=job.pk)

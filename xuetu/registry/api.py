@@ -1,0 +1,213 @@
+"""Registry API: enterprises, institutions, people, and read-only reference data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, viewsets
+
+from xuetu.core.api import ScopedRelatedField, ScopedViewSet
+from xuetu.core.identifiers import (
+    check_uscc,
+    mask_id_number,
+    parse_resident_id,
+    validate_mobile,
+)
+from xuetu.registry import services
+from xuetu.registry.masking import shows_full_id
+from xuetu.registry.models import (
+    District,
+    Enterprise,
+    IndustryChain,
+    Institution,
+    Occupation,
+    Person,
+)
+from xuetu.registry.views import can_register_people, registering_organisation
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "name_en"]
+
+
+class IndustryChainSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = IndustryChain
+        fields = ["id", "code", "name", "name_en", "cluster"]
+
+
+class OccupationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Occupation
+        fields = ["id", "code", "name", "name_en", "levels"]
+
+
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return self.queryset.model.objects.for_user(self.request.user)
+
+
+class DistrictViewSet(ReferenceViewSet):
+    queryset = District.objects.all()
+    serializer_class = DistrictSerializer
+    search_fields = ["code", "name"]
+
+
+class IndustryChainViewSet(ReferenceViewSet):
+    queryset = IndustryChain.objects.select_related("cluster")
+    serializer_class = IndustryChainSerializer
+    search_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cluster")
+
+
+class OccupationViewSet(ReferenceViewSet):
+    queryset = Occupation.objects.all()
+    serializer_class = OccupationSerializer
+    search_fields = ["code", "name"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    district = ScopedRelatedField(queryset=District.objects.all())
+    chains = ScopedRelatedField(queryset=IndustryChain.objects.all(), many=True, required=False)
+    accept_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("City administrators only: accept a failing GB 32100 check character."),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "uscc_accepted_reason",
+            "district",
+            "size",
+            "chains",
+            "skilled_worker_share",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "accept_reason",
+        ]
+        read_only_fields = ["uscc_accepted_reason"]
+        extra_kwargs = {"uscc": {"validators": [], "max_length": 40}}
+
+    def validate_uscc(self, value: str) -> str:
+        return check_uscc(value).number
+
+
+class EnterpriseViewSet(ScopedViewSet):
+    model = Enterprise
+    serializer_class = EnterpriseSerializer
+    filterset_fields = ["district", "size"]
+    search_fields = ["name", "uscc"]
+    ordering_fields = ["name", "uscc"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district").prefetch_related("chains")
+
+    def create_object(self, data: dict[str, Any]) -> Enterprise:
+        return services.enterprise_create(by=self.request.user, **data)
+
+    def update_object(self, instance: Enterprise, data: dict[str, Any]) -> Enterprise:
+        return services.enterprise_update(by=self.request.user, enterprise=instance, **data)
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    district = ScopedRelatedField(queryset=District.objects.all())
+
+    class Meta:
+        model = Institution
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "district",
+            "institution_type",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
+        extra_kwargs = {"uscc": {"validators": [], "max_length": 40}}
+
+
+class InstitutionViewSet(ScopedViewSet):
+    model = Institution
+    serializer_class = InstitutionSerializer
+    filterset_fields = ["district", "institution_type"]
+    search_fields = ["name", "uscc"]
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district")
+
+    def create_object(self, data: dict[str, Any]) -> Institution:
+        return services.institution_create(by=self.request.user, **data)
+
+    def update_object(self, instance: Institution, data: dict[str, Any]) -> Institution:
+        return services.institution_update(by=self.request.user, institution=instance, **data)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(max_length=40)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "education",
+            "is_full_time_student",
+            "is_pensioner",
+        ]
+        read_only_fields = ["gender", "birth_date"]
+
+    def validate_id_number(self, value: str) -> str:
+        number = parse_resident_id(value).number
+        others = Person.objects.filter(id_number=number)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A person with this ID number is registered."))
+        return number
+
+    def validate_phone(self, value: str) -> str:
+        return validate_mobile(value) if value else ""
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not shows_full_id(self.context["request"].user, instance):
+            data["id_number"] = mask_id_number(instance.id_number)
+        return data
+
+
+class PersonViewSet(ScopedViewSet):
+    model = Person
+    serializer_class = PersonSerializer
+    filterset_fields = ["gender"]
+    search_fields = ["name", "id_number"]
+    ordering_fields = ["name", "birth_date"]
+
+    def user_can_create(self) -> bool:
+        return can_register_people(self.request.user)
+
+    def create_object(self, data: dict[str, Any]) -> Person:
+        organisation = registering_organisation(self.request.user)
+        return services.person_create(by=self.request.user, organisation=organisation, **data)
+
+    def update_object(self, instance: Person, data: dict[str, Any]) -> Person:
+        return services.person_update(by=self.request.user, person=instance, **data)

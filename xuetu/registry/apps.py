@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "xuetu.registry"
+    label = "registry"
+    verbose_name = _("Registries")
+
+    def ready(self) -> None:
+        from xuetu.registry import exports  # noqa: F401 - registers the export job

@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
+from xuetu.registry.models import (
+    District,
+    Enterprise,
+    IndustryChain,
+    IndustryCluster,
+    Institution,
+    Occupation,
+    Person,
+)
+
+
+class DistrictForm(forms.ModelForm):
+    class Meta:
+        model = District
+        fields = ["code", "name", "name_en"]
+
+
+class IndustryClusterForm(forms.ModelForm):
+    class Meta:
+        model = IndustryCluster
+        fields = ["code", "name", "name_en", "sort"]
+
+
+class IndustryChainForm(forms.ModelForm):
+    class Meta:
+        model = IndustryChain
+        fields = ["code", "name", "name_en", "cluster"]
+
+
+class OccupationForm(forms.ModelForm):
+    class Meta:
+        model = Occupation
+        fields = ["code", "name", "name_en", "levels", "chains"]
+        widgets = {"chains": forms.CheckboxSelectMultiple}
+
+
+class EnterpriseForm(forms.ModelForm):
+    accept_reason = forms.CharField(
+        label=_("Reason for accepting a failing check character"),
+        required=False,
+        max_length=200,
+        help_text=_("City administrators only: some real codes fail the GB 32100 check."),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "district",
+            "size",
+            "chains",
+            "skilled_worker_share",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
+        widgets = {"chains": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].required = True
+        self.fields["uscc"].max_length = 40
+        self.fields["uscc"].validators = []
+
+    def clean_uscc(self) -> str:
+        # The format here; a failing check character is the service's warning to accept.
+        return check_uscc(self.cleaned_data["uscc"]).number
+
+
+class InstitutionForm(forms.ModelForm):
+    def clean_uscc(self) -> str | None:
+        raw = self.cleaned_data.get("uscc")
+        return check_uscc(raw).number if raw else None
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "uscc",
+            "district",
+            "institution_type",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "education",
+            "is_full_time_student",
+            "is_pensioner",
+        ]
+        widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Room for spaces, full-width digits or an apostrophe, which cleaning removes.
+        self.fields["id_number"].max_length = 40
+        self.fields["id_number"].validators = []
+        self.fields["id_number"].widget.attrs["maxlength"] = 40
+
+    def clean_id_number(self) -> str:
+        resident = parse_resident_id(self.cleaned_data["id_number"])
+        self.instance.gender, self.instance.birth_date = resident.gender, resident.birth_date
+        return resident.number
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return validate_mobile(phone) if phone else ""

@@ -1,0 +1,83 @@
+"""Loads reference data (districts, industry clusters and chains, occupations) from JSON
+files; a city adopts Xuetu by pointing this at its own files. Idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from xuetu.registry.models import District, IndustryChain, IndustryCluster, Occupation
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+class Command(BaseCommand):
+    help = "Load districts, industry chains and occupations from JSON reference files."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+
+    @transaction.atomic
+    def handle(self, *args, dir: Path, **options) -> None:
+        counts = {
+            "districts": load_districts(dir / "districts.json"),
+            "chains": load_industry(dir / "industry.json"),
+            "occupations": load_occupations(dir / "occupations.json"),
+        }
+        self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def read(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_districts(path: Path) -> int:
+    rows = read(path)
+    for row in rows:
+        District.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "name_en": row.get("name_en", "")}
+        )
+    return len(rows)
+
+
+def load_industry(path: Path) -> int:
+    count = 0
+    for sort, cluster_row in enumerate(read(path)["clusters"]):
+        cluster, _ = IndustryCluster.objects.update_or_create(
+            code=cluster_row["code"],
+            defaults={
+                "name": cluster_row["name"],
+                "name_en": cluster_row.get("name_en", ""),
+                "sort": cluster_row.get("sort", sort),
+            },
+        )
+        for row in cluster_row["chains"]:
+            IndustryChain.objects.update_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "name_en": row.get("name_en", ""),
+                    "cluster": cluster,
+                },
+            )
+            count += 1
+    return count
+
+
+def load_occupations(path: Path) -> int:
+    rows = read(path)
+    chains = dict(IndustryChain.objects.values_list("code", "pk"))
+    for row in rows:
+        occupation, _ = Occupation.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_en": row.get("name_en", ""),
+                "levels": row.get("levels", "54321"),
+            },
+        )
+        occupation.chains.set([chains[c] for c in row.get("chains", []) if c in chains])
+    return len(rows)

@@ -1,0 +1,149 @@
+"""The Chongqing demo data set: reference data, organisations, fictional people and the demo
+users. Idempotent: running it again changes nothing that is already there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from xuetu.accounts.choices import OrganisationKind, Role
+from xuetu.accounts.models import Membership, Organisation, User
+from xuetu.registry.models import District, Enterprise, IndustryChain, Institution, Person
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DEMO_PASSWORD = "xuetu-demo"
+CITY_BUREAU = "重庆市人力资源和社会保障局"
+DISTRICT_BUREAU = "重庆市江北区人力资源和社会保障局"
+DISTRICT_CODE = "500105"
+
+# username, full name, organisation key, role, person name (for mentor/apprentice)
+DEMO_USERS: list[tuple[str, str, str, str, str | None]] = [
+    ("bureau", "市人社局管理员", "city", Role.CITY_ADMIN, None),
+    ("district", "江北区审核员", "district", Role.DISTRICT_REVIEWER, None),
+    ("enterprise", "长安汽车人事专员", "changan", Role.ENTERPRISE_MANAGER, None),
+    ("enterprise2", "西南铝业人事专员", "swa", Role.ENTERPRISE_MANAGER, None),
+    ("school", "五一技师学院教务员", "wuyi", Role.INSTITUTION_MANAGER, None),
+    ("mentor", "王劲松", "changan", Role.MENTOR, "王劲松"),
+    ("apprentice", "舒晓超", "changan", Role.APPRENTICE, "舒晓超"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the Chongqing demo data set and the demo users."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("load_reference", stdout=self.stdout)
+        organisations = seed_organisations()
+        people = seed_people(organisations)
+        seed_users(organisations, people)
+        self.stdout.write(self.style.SUCCESS(demo_summary(organisations)))
+
+
+def read(name: str) -> Any:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def seed_organisations() -> dict[str, Organisation]:
+    districts = dict(District.objects.values_list("code", "pk"))
+    chains = dict(IndustryChain.objects.values_list("code", "pk"))
+    data = read("organisations.json")
+    found: dict[str, Organisation] = {}
+    found["city"], _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.CITY_BUREAU, name=CITY_BUREAU
+    )
+    found["district"], _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.DISTRICT_BUREAU,
+        name=DISTRICT_BUREAU,
+        defaults={"district_id": districts[DISTRICT_CODE]},
+    )
+    for row in data["enterprises"]:
+        found[row["key"]] = seed_enterprise(row, districts, chains)
+    for row in data["institutions"]:
+        found[row["key"]] = seed_institution(row, districts)
+    if "swa" not in found:
+        found["swa"] = next(o for k, o in found.items() if k.startswith("sw"))
+    return found
+
+
+def seed_enterprise(row: dict, districts: dict, chains: dict) -> Enterprise:
+    enterprise, created = Enterprise.objects.get_or_create(
+        uscc=row["uscc"],
+        defaults={
+            "kind": OrganisationKind.ENTERPRISE,
+            "name": row["name"],
+            "district_id": districts[row["district"]],
+            "size": row.get("size", "medium"),
+            "skilled_worker_share": row.get("skilled_worker_share"),
+            "address": row.get("address", ""),
+            "contact_name": row.get("contact_name", ""),
+            "contact_phone": row.get("contact_phone", ""),
+        },
+    )
+    if created:
+        enterprise.chains.set([chains[c] for c in row.get("chains", []) if c in chains])
+    return enterprise
+
+
+def seed_institution(row: dict, districts: dict) -> Institution:
+    institution, _ = Institution.objects.get_or_create(
+        uscc=row["uscc"],
+        defaults={
+            "kind": OrganisationKind.INSTITUTION,
+            "name": row["name"],
+            "district_id": districts[row["district"]],
+            "institution_type": row["institution_type"],
+            "address": row.get("address", ""),
+            "contact_name": row.get("contact_name", ""),
+            "contact_phone": row.get("contact_phone", ""),
+        },
+    )
+    return institution
+
+
+def seed_people(organisations: dict[str, Organisation]) -> dict[str, Person]:
+    from xuetu.core.identifiers import parse_resident_id
+
+    people: dict[str, Person] = {}
+    for row in read("people.json"):
+        resident = parse_resident_id(row["id_number"])
+        person, _ = Person.objects.get_or_create(
+            id_number=resident.number,
+            defaults={
+                "name": row["name"],
+                "gender": resident.gender,
+                "birth_date": resident.birth_date,
+                "phone": row.get("phone", ""),
+                "education": row.get("education", ""),
+                "registered_by": organisations.get(row.get("employer")),
+            },
+        )
+        people[person.name] = person
+    return people
+
+
+def seed_users(organisations: dict[str, Organisation], people: dict[str, Person]) -> None:
+    for username, full_name, org_key, role, person_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": full_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(user=user, organisation=organisations[org_key], role=role)
+        if person_name and person_name in people and people[person_name].user_id is None:
+            person = people[person_name]
+            person.user = user
+            person.save(update_fields=["user"])
+
+
+def demo_summary(organisations: dict[str, Organisation]) -> str:
+    lines = [f"Demo logins (password: {DEMO_PASSWORD})"]
+    for username, _, org_key, role, _ in DEMO_USERS:
+        lines.append(f"  {username:<12} {Role(role).label!s:<24} {organisations[org_key].name}")
+    return "\n".join(lines)

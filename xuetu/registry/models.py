@@ -1,0 +1,236 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.models import Organisation, OrganisationQuerySet
+from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.registry.choices import (
+    Education,
+    EnterpriseSize,
+    Gender,
+    InstitutionType,
+    SkillLevel,
+)
+
+
+class Bilingual(models.Model):
+    """Reference data named in Chinese, with an English name for the English interface."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class District(Bilingual):
+    """A district or county (区县), coded by GB/T 2260."""
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class IndustryCluster(Bilingual):
+    """A group of industry chains, e.g. a tier of the 33618 cluster system."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = _("industry cluster")
+        verbose_name_plural = _("industry clusters")
+
+
+class IndustryChain(Bilingual):
+    """A key industry chain (重点产业链)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    cluster = models.ForeignKey(
+        IndustryCluster,
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        related_name="chains",
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster__sort", "code"]
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+
+
+class Occupation(Bilingual):
+    """An occupation (职业/工种) from the national occupation catalogue."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    levels = models.CharField(
+        _("levels offered"),
+        max_length=10,
+        default="54321",
+        help_text=_("Skill levels offered, as digits 1 to 5, e.g. 5432."),
+    )
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name=_("industry chains"), blank=True, related_name="occupations"
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def level_list(self) -> list[int]:
+        return sorted({int(c) for c in self.levels if c in "12345"}, reverse=True)
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [str(SkillLevel(level).label) for level in self.level_list]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.levels or any(c not in "12345" for c in self.levels):
+            raise ValidationError({"levels": _("Use the digits 1 to 5 only, e.g. 5432.")})
+        self.levels = "".join(str(level) for level in self.level_list)
+
+
+class EnterpriseQuerySet(OrganisationQuerySet):
+    pass
+
+
+class Enterprise(Organisation):
+    """An enterprise that trains apprentices. Its organisation row holds name and district."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    uscc_accepted_reason = models.CharField(
+        _("reason for accepting a failing check character"), max_length=200, blank=True
+    )
+    uscc_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    size = models.CharField(
+        _("size"), max_length=10, choices=EnterpriseSize.choices, default=EnterpriseSize.MEDIUM
+    )
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name=_("industry chains"), blank=True, related_name="enterprises"
+    )
+    skilled_worker_share = models.DecimalField(
+        _("skilled-worker share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+
+class Institution(Organisation):
+    """A training institution: technician college, vocational college, training provider…"""
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
+    )
+    institution_type = models.CharField(
+        _("institution type"), max_length=30, choices=InstitutionType.choices
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (
+            models.Q(registered_by_id__in=scope.org_ids)
+            | models.Q(registered_by__district_id__in=scope.district_ids)
+            | models.Q(user_id=scope.user_id)
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(registered_by_id__in=scope.managed_org_ids)
+
+
+class Person(models.Model):
+    """A natural person: apprentice, mentor or teacher. Gender and birth date come from the
+    resident ID number."""
+
+    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    education = models.CharField(
+        _("education"), max_length=2, choices=Education.choices, blank=True
+    )
+    is_full_time_student = models.BooleanField(_("full-time student"), default=False)
+    is_pensioner = models.BooleanField(_("receives a pension"), default=False)
+    registered_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name

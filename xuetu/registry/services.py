@@ -1,0 +1,136 @@
+"""Writes to the registries. Views, API, imports and commands all call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import Organisation
+from xuetu.core.access import scope_for
+from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
+from xuetu.core.services import record_create, record_update
+from xuetu.registry.models import Enterprise, Institution, Person
+
+PERSON_FIELDS = ("name", "phone", "education", "is_full_time_student", "is_pensioner")
+
+
+def person_create(
+    *, by, organisation: Organisation | None, name: str, id_number: str, **fields: Any
+) -> Person:
+    person = Person(name=name.strip(), registered_by=organisation)
+    _apply_person_fields(person, {"id_number": id_number, **fields})
+    return record_create(by=by, instance=person, organisation=organisation)
+
+
+def person_update(*, by, person: Person, **fields: Any) -> Person:
+    _apply_person_fields(person, fields)
+    return record_update(by=by, instance=person, organisation=person.registered_by)
+
+
+def _apply_person_fields(person: Person, fields: dict[str, Any]) -> None:
+    if "id_number" in fields:
+        try:
+            resident = parse_resident_id(fields.pop("id_number"))
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from error
+        person.id_number = resident.number
+        person.gender = resident.gender
+        person.birth_date = resident.birth_date
+    if fields.get("phone"):
+        try:
+            fields["phone"] = validate_mobile(fields["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+    for name in PERSON_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(person, name, value.strip() if isinstance(value, str) else value)
+
+
+def _checked_uscc(*, by, raw: str, accept_reason: str, current=None) -> tuple[str, str]:
+    """The normalised code and the accepted reason; a failing check character needs a city
+    administrator's reason (some real codes fail it)."""
+    try:
+        result = check_uscc(raw)
+    except ValidationError as error:
+        raise ValidationError({"uscc": error.messages}) from error
+    if result.checksum_ok:
+        return result.number, ""
+    if current is not None and current.uscc == result.number and current.uscc_accepted_reason:
+        return result.number, current.uscc_accepted_reason
+    if not accept_reason.strip():
+        raise ValidationError(
+            {
+                "uscc": _(
+                    "The check character does not match (GB 32100). A city administrator "
+                    "can accept the code with a reason."
+                )
+            }
+        )
+    if not scope_for(by).city:
+        raise ValidationError(
+            {"uscc": _("Only a city administrator can accept a failing check character.")}
+        )
+    return result.number, accept_reason.strip()
+
+
+def enterprise_create(
+    *, by, uscc: str, chains: Iterable = (), accept_reason: str = "", **fields: Any
+) -> Enterprise:
+    number, reason = _checked_uscc(by=by, raw=uscc, accept_reason=accept_reason)
+    enterprise = Enterprise(kind=OrganisationKind.ENTERPRISE, uscc=number, **fields)
+    enterprise.uscc_accepted_reason = reason
+    enterprise.uscc_accepted_by = by if reason else None
+    return record_create(by=by, instance=enterprise, m2m={"chains": list(chains)})
+
+
+def enterprise_update(
+    *,
+    by,
+    enterprise: Enterprise,
+    chains: Iterable | None = None,
+    accept_reason: str = "",
+    **fields: Any,
+) -> Enterprise:
+    stored = Enterprise.objects.get(pk=enterprise.pk)
+    if "uscc" in fields:
+        number, reason = _checked_uscc(
+            by=by, raw=fields.pop("uscc"), accept_reason=accept_reason, current=stored
+        )
+        if reason != stored.uscc_accepted_reason:
+            enterprise.uscc_accepted_by = by if reason else None
+        enterprise.uscc, enterprise.uscc_accepted_reason = number, reason
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    m2m = {"chains": list(chains)} if chains is not None else None
+    return record_update(by=by, instance=enterprise, m2m=m2m, organisation=enterprise)
+
+
+def institution_create(*, by, uscc: str | None = None, **fields: Any) -> Institution:
+    institution = Institution(kind=OrganisationKind.INSTITUTION, **fields)
+    institution.uscc = _institution_uscc(uscc)
+    return record_create(by=by, instance=institution)
+
+
+def institution_update(*, by, institution: Institution, **fields: Any) -> Institution:
+    if "uscc" in fields:
+        institution.uscc = _institution_uscc(fields.pop("uscc"))
+    for name, value in fields.items():
+        setattr(institution, name, value)
+    return record_update(by=by, instance=institution, organisation=institution)
+
+
+def _institution_uscc(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        result = check_uscc(raw)
+    except ValidationError as error:
+        raise ValidationError({"uscc": error.messages}) from error
+    if not result.checksum_ok:
+        raise ValidationError({"uscc": _("The check character does not match (GB 32100).")})
+    return result.number
