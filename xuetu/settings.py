@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "xuetu.core",
     "xuetu.accounts",
     "xuetu.registry",
+    "xuetu.programmes",
 ]
 
 MIDDLEWARE = [

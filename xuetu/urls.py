@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from xuetu.accounts.views import HomeView
+from xuetu.programmes import api as programmes_api
 from xuetu.registry import api as registry_api
 
 router = DefaultRouter()
@@ -16,6 +17,7 @@ router.register("occupations", registry_api.OccupationViewSet, basename="occupat
 router.register("enterprises", registry_api.EnterpriseViewSet, basename="enterprise")
 router.register("institutions", registry_api.InstitutionViewSet, basename="institution")
 router.register("people", registry_api.PersonViewSet, basename="person")
+programmes_api.register(router)
 
 
 @login_not_required
@@ -27,6 +29,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("xuetu.accounts.urls")),
     path("registry/", include("xuetu.registry.urls")),
+    path("programmes/", include("xuetu.programmes.urls")),
+    path("", include("xuetu.programmes.public_urls")),
     path("", include("xuetu.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

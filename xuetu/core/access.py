@@ -89,8 +89,11 @@ class ScopedQuerySet(models.QuerySet):
     """Base queryset of every tenant-owned model.
 
     Subclasses say which rows a scope reaches (`scope_q`) and which it may change
-    (`manage_q`); the city bureau reaches and manages everything.
+    (`manage_q`); the city bureau reaches and manages everything. `shared` querysets are
+    read by every signed-in user (reference data, the list of training institutions).
     """
+
+    shared = False
 
     def for_user(self, user) -> ScopedQuerySet:
         scope = scope_for(user)
@@ -118,6 +121,8 @@ class ScopedQuerySet(models.QuerySet):
 class ReferenceQuerySet(ScopedQuerySet):
     """Shared reference data (districts, occupations…): every signed-in user reads it, the
     city bureau changes it."""
+
+    shared = True
 
     def scope_q(self, scope: Scope) -> models.Q:
         return models.Q()

@@ -159,6 +159,16 @@ class Enterprise(Organisation):
         verbose_name_plural = _("enterprises")
 
 
+class InstitutionQuerySet(OrganisationQuerySet):
+    """Training institutions are public bodies: every signed-in user can find them (an
+    enterprise needs one to sign an agreement); only their managers and the city edit them."""
+
+    shared = True
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q()
+
+
 class Institution(Organisation):
     """A training institution: technician college, vocational college, training provider…"""
 
@@ -172,7 +182,7 @@ class Institution(Organisation):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -19,3 +19,22 @@ def page_url(context, page: int) -> str:
     """The current list's query string with another page number."""
     querystring = context.get("querystring", "")
     return f"?{querystring}&page={page}" if querystring else f"?page={page}"
+
+
+@register.filter
+def bootstrap(field) -> str:
+    """The field's widget with Bootstrap's classes, marked invalid when it has errors."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type in ("checkbox", "radio") and not getattr(widget, "allow_multiple_selected", 0):
+        css = "form-check-input"
+    elif input_type in ("checkbox", "radio"):
+        css = ""
+    elif widget.__class__.__name__.endswith("Select") or "Select" in widget.__class__.__name__:
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})

@@ -1,0 +1,76 @@
+"""Long work runs as a job whose progress pages poll; an export's file is its owner's alone."""
+
+import io
+
+import pytest
+
+from xuetu.core.excel import read_rows
+from xuetu.core.jobs import JobProgress, job_create, job_run, terminal_bar
+from xuetu.core.models import Job, JobState
+
+
+@pytest.mark.django_db
+def test_exporting_people_runs_as_a_job_and_masks_ids_for_a_mentor_role(
+    world, django_capture_on_commit_callbacks
+):
+    from xuetu.accounts.models import Membership
+
+    Membership.objects.create(
+        user=world.users["school"], organisation=world.enterprise, role="mentor"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("school").post("/export/person/")
+    assert response.status_code == 302
+    job = Job.objects.get(owner=world.users["school"])
+    assert job.state == JobState.DONE and job.total == job.done == 2
+    download = world.client("school").get(f"/jobs/{job.pk}/download/")
+    rows = read_rows(b"".join(download.streaming_content))
+    worker = world.people["worker"]
+    id_cells = [row[1] for row in rows[1:]]
+    assert worker.id_number[:4] + "*" * 10 + worker.id_number[-4:] in id_cells
+    assert worker.id_number not in id_cells
+    assert world.people["worker2"].name not in [row[0] for row in rows]
+
+
+@pytest.mark.django_db
+def test_a_job_and_its_file_are_404_to_anyone_but_its_owner(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client("enterprise").post("/export/enterprise/")
+    job = Job.objects.get(owner=world.users["enterprise"])
+    for url in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/download/"):
+        assert world.client("enterprise2").get(url).status_code == 404
+        assert world.client("enterprise").get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_progress_partial_polls_until_the_job_finishes(world):
+    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "district"})
+    client = world.client("bureau")
+    running = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="load delay:1s"' in running
+    job_run(job)
+    done = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done and "100%" in done
+
+
+@pytest.mark.django_db
+def test_a_failing_job_records_why(world):
+    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "nope"})
+    job_run(job)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "nope" in job.message
+
+
+@pytest.mark.django_db
+def test_the_terminal_progress_bar_draws_to_the_end(world):
+    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "district"})
+    stream = io.StringIO()
+    progress = JobProgress(job, stream=stream, step=1)
+    progress.start(4)
+    for _ in range(4):
+        progress.advance()
+    progress.finish("ok")
+    assert stream.getvalue().rstrip().endswith(terminal_bar(4, 4))
+    assert terminal_bar(1, 4).startswith("[" + "#" * 7 + ".")

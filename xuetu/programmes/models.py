@@ -1,0 +1,458 @@
+"""Agreements, mentors and appointment letters, classes (cohorts) and their rosters."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.programmes.choices import (
+    AgreementSide,
+    ApprenticeCategory,
+    CohortStatus,
+    EnrollmentEventKind,
+    EnrollmentStatus,
+    MentorKind,
+    TrainingMode,
+    WithdrawalReason,
+)
+from xuetu.registry.choices import SkillLevel
+
+
+def verification_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ProgrammePolicy(models.Model):
+    """The city's programme rules, effective-dated: all values are data, not code."""
+
+    name = models.CharField(_("name"), max_length=120)
+    effective_from = models.DateField(_("effective from"), unique=True)
+    mentor_max_apprentices = models.PositiveSmallIntegerField(
+        _("largest number of apprentices per mentor"), default=10
+    )
+    substitution_months = models.PositiveSmallIntegerField(
+        _("substitution allowed within (months after start)"), default=3
+    )
+    min_contract_months = models.PositiveSmallIntegerField(
+        _("shortest labour contract (months)"), default=12
+    )
+    min_duration_months = models.PositiveSmallIntegerField(
+        _("shortest training (months)"), default=12
+    )
+    max_duration_months = models.PositiveSmallIntegerField(
+        _("longest training (months)"), default=24
+    )
+    special_max_duration_months = models.PositiveSmallIntegerField(
+        _("longest training with special approval (months)"), default=36
+    )
+    min_age = models.PositiveSmallIntegerField(_("youngest age"), default=16)
+    retirement_age_male = models.PositiveSmallIntegerField(
+        _("statutory retirement age (men)"), default=60
+    )
+    retirement_age_female = models.PositiveSmallIntegerField(
+        _("statutory retirement age (women)"), default=55
+    )
+    mentor_min_level = models.PositiveSmallIntegerField(
+        _("lowest certificate level of an enterprise mentor"),
+        choices=SkillLevel.choices,
+        default=SkillLevel.SENIOR,
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("programme policy")
+        verbose_name_plural = _("programme policies")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from:%Y-%m-%d})"
+
+
+class AgreementQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (
+            models.Q(enterprise_id__in=scope.org_ids)
+            | models.Q(institution_id__in=scope.org_ids)
+            | models.Q(enterprise__district_id__in=scope.district_ids)
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(enterprise_id__in=scope.managed_org_ids) | models.Q(
+            institution_id__in=scope.managed_org_ids
+        )
+
+
+class CooperationAgreement(models.Model):
+    """校企合作协议: drafted by one side, confirmed by the other; any edit after a
+    confirmation clears both confirmations."""
+
+    number = models.CharField(_("agreement number"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    institution = models.ForeignKey(
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    drafted_by = models.CharField(_("drafted by"), max_length=12, choices=AgreementSide.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    training_mode = models.CharField(
+        _("training mode"),
+        max_length=20,
+        choices=TrainingMode.choices,
+        default=TrainingMode.ALTERNATION,
+    )
+    fee_per_apprentice = models.DecimalField(
+        _("fee per apprentice (yuan)"), max_digits=12, decimal_places=2, default=0
+    )
+    duties = models.TextField(_("duties of each side"), blank=True)
+    scan = models.FileField(_("signed scan"), upload_to="agreements/%Y/", blank=True)
+    enterprise_confirmed_at = models.DateTimeField(_("confirmed by enterprise"), null=True)
+    institution_confirmed_at = models.DateTimeField(_("confirmed by institution"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "number"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.enterprise_confirmed_at and self.institution_confirmed_at)
+
+    def in_force_for(self, start, end) -> bool:
+        return self.confirmed and self.valid_from <= start and end <= self.valid_to
+
+
+class MentorQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (
+            models.Q(organisation_id__in=scope.org_ids)
+            | models.Q(organisation__district_id__in=scope.district_ids)
+            | models.Q(person__user_id=scope.user_id)
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(organisation_id__in=scope.managed_org_ids)
+
+
+class Mentor(models.Model):
+    """A person appointed by an enterprise (mentor) or an institution (teacher)."""
+
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="mentors",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=MentorKind.choices)
+    occupation = models.ForeignKey(
+        "registry.Occupation",
+        verbose_name=_("occupation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    certificate_level = models.PositiveSmallIntegerField(
+        _("certificate level"), choices=SkillLevel.choices, null=True, blank=True
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    recognised = models.BooleanField(_("recognised as highly skilled by the enterprise"), default=False)
+    recognition_reason = models.CharField(_("reason for recognition"), max_length=300, blank=True)
+    recognition_approved_by = models.CharField(
+        _("recognition approved by"), max_length=60, blank=True
+    )
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Apprentices this mentor may take; the policy's limit applies in any case."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MentorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "person__name"]
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "kind"], name="mentor_unique_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} ({self.get_kind_display()})"
+
+
+class AppointmentQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q(mentor__in=Mentor.objects.filter(MentorQuerySet.scope_q(None, scope)))
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(mentor__organisation_id__in=scope.managed_org_ids)
+
+
+class Appointment(models.Model):
+    """聘书: a numbered appointment letter with a term; the public can verify it."""
+
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    cohort = models.ForeignKey(
+        "programmes.Cohort",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    term_start = models.DateField(_("term start"))
+    term_end = models.DateField(_("term end"))
+    issued_on = models.DateField(_("issued on"))
+    code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=verification_code
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="appointments/%Y/", blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        verbose_name = _("appointment letter")
+        verbose_name_plural = _("appointment letters")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CohortQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (
+            models.Q(enterprise_id__in=scope.org_ids)
+            | models.Q(institution_id__in=scope.org_ids)
+            | models.Q(enterprise__district_id__in=scope.district_ids)
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(enterprise_id__in=scope.managed_org_ids)
+
+
+class Cohort(models.Model):
+    """学徒培训班: one class, one plan."""
+
+    code = models.CharField(_("class code"), max_length=30, unique=True)
+    name = models.CharField(_("class name"), max_length=200)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    institution = models.ForeignKey(
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    agreement = models.ForeignKey(
+        CooperationAgreement,
+        verbose_name=_("cooperation agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+    )
+    occupation = models.ForeignKey(
+        "registry.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    target_level = models.PositiveSmallIntegerField(_("target level"), choices=SkillLevel.choices)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    special_approval = models.CharField(
+        _("special approval for a longer duration"), max_length=300, blank=True
+    )
+    planned_headcount = models.PositiveIntegerField(_("planned headcount"))
+    training_mode = models.CharField(
+        _("training mode"),
+        max_length=20,
+        choices=TrainingMode.choices,
+        default=TrainingMode.ALTERNATION,
+    )
+    plan_summary = models.TextField(_("training plan summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CohortStatus.choices, default=CohortStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-planned_start", "code"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EnrollmentQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (
+            models.Q(cohort__enterprise_id__in=scope.org_ids)
+            | models.Q(cohort__institution_id__in=scope.org_ids)
+            | models.Q(cohort__enterprise__district_id__in=scope.district_ids)
+            | models.Q(person__user_id=scope.user_id)
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(cohort__enterprise_id__in=scope.managed_org_ids)
+
+
+class Enrollment(models.Model):
+    """One apprentice in one class."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("class"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("apprentice"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    category = models.CharField(_("category"), max_length=12, choices=ApprenticeCategory.choices)
+    contract_start = models.DateField(_("labour contract start"))
+    contract_end = models.DateField(_("labour contract end"), null=True, blank=True)
+    social_insurance = models.BooleanField(_("social insurance paid"), default=True)
+    enterprise_mentor = models.ForeignKey(
+        Mentor,
+        verbose_name=_("enterprise mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprise_enrollments",
+    )
+    institution_mentor = models.ForeignKey(
+        Mentor,
+        verbose_name=_("institution teacher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institution_enrollments",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ENROLLED,
+    )
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    paused_from = models.DateField(_("paused from"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("withdrawal reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
+    withdrawal_note = models.CharField(_("note"), max_length=300, blank=True)
+    substitute_for = models.OneToOneField(
+        "self",
+        verbose_name=_("substitute for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituted_by",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "person__name"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="enrollment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.cohort.code}"
+
+
+class EnrollmentEventQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q(
+            enrollment__in=Enrollment.objects.filter(EnrollmentQuerySet.scope_q(None, scope))
+        )
+
+
+class EnrollmentEvent(models.Model):
+    """The history an enrollment's page shows: each change with its effective date."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EnrollmentEventKind.choices)
+    effective_date = models.DateField(_("effective date"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = EnrollmentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_date", "at", "pk"]
+        verbose_name = _("enrollment event")
+        verbose_name_plural = _("enrollment events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date:%Y-%m-%d}"
