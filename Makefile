@@ -100,8 +100,9 @@ run: system-deps setup
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # ---- Checks -------------------------------------------------------------------------------
-# pytest-django creates its own test database, so no migrate here.
-test: system-deps venv assets compilemessages
+# The same set-up as `run` (so a broken migration or seed fails here too); pytest-django then
+# creates its own test database.
+test: system-deps setup
 	$(PY) -m pytest -q
 
 lint: venv
