@@ -1,6 +1,10 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.translation import check_for_language
 from django.http import HttpRequest, HttpResponse
 
 from xuetu.core.audit import request_ip
@@ -35,3 +39,17 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Pages are in Chinese unless the user chose another language (the language cookie set
+    by the switch); a browser's Accept-Language does not override the city's default. The API
+    follows Accept-Language, as API clients expect."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -109,6 +109,9 @@ class PersonForm(forms.ModelForm):
         self.fields["id_number"].max_length = 40
         self.fields["id_number"].validators = []
         self.fields["id_number"].widget.attrs["maxlength"] = 40
+        self.fields["phone"].max_length = 30
+        self.fields["phone"].validators = []
+        self.fields["phone"].widget.attrs.update(maxlength=30, inputmode="tel")
 
     def clean_id_number(self) -> str:
         resident = parse_resident_id(self.cleaned_data["id_number"])

@@ -53,12 +53,9 @@ def bad_number(kind: str) -> str:
 @pytest.mark.parametrize("kind", list(BAD_NUMBERS))
 def test_the_page_refuses_a_bad_id_number_in_the_users_language(world, language, kind):
     client = world.client("enterprise")
+    client.cookies["django_language"] = language  # what the language switch sets
     before = Person.objects.count()
-    response = client.post(
-        "/registry/people/new/",
-        {"name": "王五", "id_number": bad_number(kind)},
-        HTTP_ACCEPT_LANGUAGE=language,
-    )
+    response = client.post("/registry/people/new/", {"name": "王五", "id_number": bad_number(kind)})
     assert response.status_code == 200
     errors = response.context["form"].errors["id_number"]
     assert any(MESSAGES[language][kind].lower() in e.lower() for e in errors), errors
@@ -146,3 +143,13 @@ def test_a_mentor_cannot_register_people(world):
         "/api/v1/people/", {"name": "x", "id_number": GOOD}, format="json"
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_pages_are_in_chinese_whatever_the_browser_asks_until_the_user_switches(world):
+    client = world.client("enterprise")
+    page = client.get("/registry/people/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/registry/people/")
+    assert '<html lang="en">' in page.content.decode()
