@@ -118,8 +118,12 @@ class CooperationAgreement(models.Model):
     )
     duties = models.TextField(_("duties of each side"), blank=True)
     scan = models.FileField(_("signed scan"), upload_to="agreements/%Y/", blank=True)
-    enterprise_confirmed_at = models.DateTimeField(_("confirmed by enterprise"), null=True)
-    institution_confirmed_at = models.DateTimeField(_("confirmed by institution"), null=True)
+    enterprise_confirmed_at = models.DateTimeField(
+        _("confirmed by enterprise"), null=True, blank=True
+    )
+    institution_confirmed_at = models.DateTimeField(
+        _("confirmed by institution"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AgreementQuerySet.as_manager()
