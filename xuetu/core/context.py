@@ -26,6 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 def _items(scope) -> list[tuple[Any, str, bool]]:
     staff = scope.city or bool(scope.district_ids) or bool(scope.managed_org_ids)
     return [
+        (_("Classes"), "programmes:cohort_list", staff),
+        (_("Agreements"), "programmes:agreement_list", staff),
+        (_("Mentors"), "programmes:mentor_list", staff),
+        (_("Notices"), "programmes:notice_list", bool(scope.org_ids)),
         (_("Enterprises"), "registry:enterprise_list", staff),
         (_("Institutions"), "registry:institution_list", True),
         (_("People"), "registry:person_list", staff),

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from xuetu.core.models import Job, JobState
 
@@ -38,18 +39,27 @@ class JobProgress:
     def start(self, total: int, message: str = "") -> None:
         self.job.total, self.job.done, self.job.message = total, 0, message
         self.job.state = JobState.RUNNING
-        self.job.save(update_fields=["total", "done", "message", "state", "updated_at"])
+        self._publish("total", "done", "message", "state")
         self._draw()
 
     def advance(self, count: int = 1) -> None:
         self.job.done = min(self.job.done + count, self.job.total or self.job.done + count)
         if self.job.done % self.step == 0 or self.job.done == self.job.total:
-            self.job.save(update_fields=["done", "updated_at"])
+            self._publish("done")
         self._draw()
+
+    def _publish(self, *fields: str) -> None:
+        """Writes only the progress fields, so a concurrent change to the job is not lost."""
+        values = {name: getattr(self.job, name) for name in fields}
+        Job.objects.filter(pk=self.job.pk).update(updated_at=timezone.now(), **values)
 
     def _draw(self) -> None:
         if self.stream is not None:
-            self.stream.write("\r" + terminal_bar(self.job.done, self.job.total))
+            line = "\r" + terminal_bar(self.job.done, self.job.total)
+            if hasattr(self.stream, "ending"):  # a management command's OutputWrapper
+                self.stream.write(line, ending="")
+            else:
+                self.stream.write(line)
             self.stream.flush()
 
     def finish(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
@@ -54,6 +55,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
                 self.request.GET, queryset=queryset, request=self.request
             )
             restrict_choices(self.filterset.form.fields.values(), self.request.user)
+            label_empty_choices(self.filterset.form)
             queryset = self.filterset.qs
         return queryset
 
@@ -120,3 +122,13 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def label_empty_choices(form) -> None:
+    """A filter's empty choice says what it filters ("District: all"), not "---------"."""
+    for field in form.fields.values():
+        label = _("%(label)s: all") % {"label": capfirst(field.label)}
+        if hasattr(field, "empty_label"):
+            field.empty_label = label
+        elif getattr(field, "choices", None) and next(iter(field.choices))[0] == "":
+            field.choices = [("", label), *list(field.choices)[1:]]

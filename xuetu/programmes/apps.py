@@ -6,3 +6,6 @@ class ProgrammesConfig(AppConfig):
     name = "xuetu.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from xuetu.programmes import tasks  # noqa: F401 - registers the roster import job

@@ -146,8 +146,14 @@ class CooperationAgreement(models.Model):
 
 class MentorQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
+        # An enterprise also sees the teachers of the institutions it works with, to name
+        # them as its apprentices' institution mentors.
+        partners = CooperationAgreement.objects.filter(enterprise_id__in=scope.org_ids).values(
+            "institution_id"
+        )
         return (
             models.Q(organisation_id__in=scope.org_ids)
+            | models.Q(organisation_id__in=partners)
             | models.Q(organisation__district_id__in=scope.district_ids)
             | models.Q(person__user_id=scope.user_id)
         )
@@ -180,7 +186,9 @@ class Mentor(models.Model):
         _("certificate level"), choices=SkillLevel.choices, null=True, blank=True
     )
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
-    recognised = models.BooleanField(_("recognised as highly skilled by the enterprise"), default=False)
+    recognised = models.BooleanField(
+        _("recognised as highly skilled by the enterprise"), default=False
+    )
     recognition_reason = models.CharField(_("reason for recognition"), max_length=300, blank=True)
     recognition_approved_by = models.CharField(
         _("recognition approved by"), max_length=60, blank=True

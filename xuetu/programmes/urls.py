@@ -1,3 +1,99 @@
+from django.urls import path
+
+from xuetu.programmes import views
+
 app_name = "programmes"
 
-urlpatterns: list = []
+
+def crud(prefix: str, name: str, list_view, detail, create, edit) -> list:
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/new/", create.as_view(), name=f"{name}_create"),
+        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
+    ]
+
+
+def actions(prefix: str, name: str, views_by_action: dict) -> list:
+    return [
+        path(
+            f"{prefix}/<int:pk>/{action.replace('_', '-')}/",
+            view.as_view(),
+            name=f"{name}_{action}",
+        )
+        for action, view in views_by_action.items()
+    ]
+
+
+urlpatterns = [
+    *crud(
+        "agreements",
+        "agreement",
+        views.AgreementList,
+        views.AgreementDetail,
+        views.AgreementCreate,
+        views.AgreementEdit,
+    ),
+    path(
+        "agreements/<int:pk>/confirm/", views.AgreementConfirm.as_view(), name="agreement_confirm"
+    ),
+    path("agreements/<int:pk>/scan/", views.AgreementScan.as_view(), name="agreement_scan"),
+    *crud(
+        "mentors",
+        "mentor",
+        views.MentorList,
+        views.MentorDetail,
+        views.MentorCreate,
+        views.MentorEdit,
+    ),
+    path("mentors/<int:pk>/appoint/", views.MentorAppoint.as_view(), name="mentor_appoint"),
+    path("appointments/<int:pk>/pdf/", views.AppointmentPdf.as_view(), name="appointment_pdf"),
+    *crud(
+        "cohorts",
+        "cohort",
+        views.CohortList,
+        views.CohortDetail,
+        views.CohortCreate,
+        views.CohortEdit,
+    ),
+    *actions(
+        "cohorts",
+        "cohort",
+        {
+            "submit": views.CohortSubmit,
+            "approve": views.CohortApprove,
+            "return": views.CohortReturn,
+            "reject": views.CohortReject,
+            "withdraw": views.CohortWithdraw,
+            "start": views.CohortStart,
+            "complete": views.CohortComplete,
+            "close": views.CohortClose,
+        },
+    ),
+    path(
+        "cohorts/<int:pk>/roster/import/",
+        views.CohortRosterImport.as_view(),
+        name="cohort_roster_import",
+    ),
+    path(
+        "cohorts/<int:pk>/roster/template/",
+        views.CohortRosterTemplate.as_view(),
+        name="cohort_roster_template",
+    ),
+    path("cohorts/<int:pk>/roster/add/", views.EnrollmentAdd.as_view(), name="enrollment_create"),
+    path(
+        "cohorts/<int:pk>/filing-form/", views.CohortFilingPdf.as_view(), name="cohort_filing_pdf"
+    ),
+    path("enrollments/<int:pk>/", views.EnrollmentDetail.as_view(), name="enrollment_detail"),
+    *actions(
+        "enrollments",
+        "enrollment",
+        {
+            "withdraw": views.EnrollmentWithdraw,
+            "pause": views.EnrollmentPause,
+            "resume": views.EnrollmentResume,
+            "change_mentor": views.EnrollmentChangeMentor,
+        },
+    ),
+    path("notices/", views.NoticeList.as_view(), name="notice_list"),
+]

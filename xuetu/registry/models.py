@@ -207,7 +207,7 @@ class Person(models.Model):
     resident ID number."""
 
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True)

@@ -74,3 +74,15 @@ def test_the_terminal_progress_bar_draws_to_the_end(world):
     progress.finish("ok")
     assert stream.getvalue().rstrip().endswith(terminal_bar(4, 4))
     assert terminal_bar(1, 4).startswith("[" + "#" * 7 + ".")
+
+
+@pytest.mark.django_db
+def test_the_export_command_draws_a_bar_and_writes_the_file(world, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    target = tmp_path / "enterprises.xlsx"
+    call_command("export_list", "enterprise", user="district", out=target, stdout=out)
+    assert "100% 1/1" in out.getvalue()
+    rows = read_rows(target.read_bytes())
+    assert [row[0] for row in rows[1:]] == [world.enterprise.name]

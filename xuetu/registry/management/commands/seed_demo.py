@@ -13,6 +13,7 @@ from django.db import transaction
 
 from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Membership, Organisation, User
+from xuetu.programmes.demo import seed_programmes
 from xuetu.registry.models import District, Enterprise, IndustryChain, Institution, Person
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         organisations = seed_organisations()
         people = seed_people(organisations)
         seed_users(organisations, people)
+        seed_programmes(organisations, people)
         self.stdout.write(self.style.SUCCESS(demo_summary(organisations)))
 
 

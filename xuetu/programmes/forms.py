@@ -1,0 +1,359 @@
+"""Programmes forms: they check what a person typed; the services check the rules.
+
+Every model-choice field is narrowed to what the user may see by the scoped views
+(`restrict_choices`); the querysets set here narrow it further to what fits the object.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import Organisation
+from xuetu.core.identifiers import parse_resident_id
+from xuetu.programmes.choices import (
+    ApprenticeCategory,
+    MentorKind,
+    WithdrawalReason,
+)
+from xuetu.programmes.models import (
+    Cohort,
+    CooperationAgreement,
+    Enrollment,
+    Mentor,
+)
+from xuetu.registry.models import Enterprise, Person
+
+SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+
+
+def date_input() -> forms.DateInput:
+    # ISO format, or the browser's date picker shows an empty field for an initial value.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=date_input(), **kwargs)
+
+
+def one_choice_hidden(field: forms.ModelChoiceField) -> None:
+    """A choice with only one answer is not asked: it is filled in and hidden."""
+    only = list(field.queryset[:2])
+    if len(only) == 1:
+        # Disabled: the form takes the initial value whatever is posted.
+        field.initial, field.disabled = only[0].pk, True
+        field.widget = forms.HiddenInput()
+
+
+def check_upload(upload, *, suffixes: tuple[str, ...], max_bytes: int) -> None:
+    if PurePath(upload.name).suffix.lower() not in suffixes:
+        raise ValidationError(
+            _("Upload a file of one of these types: %(types)s."),
+            code="file_type",
+            params={"types": ", ".join(suffixes)},
+        )
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is larger than %(size)s MB."),
+            code="file_size",
+            params={"size": max_bytes // (1024 * 1024)},
+        )
+
+
+# Agreements ---------------------------------------------------------------------------------
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "enterprise",
+            "institution",
+            "valid_from",
+            "valid_to",
+            "training_mode",
+            "fee_per_apprentice",
+            "duties",
+            "scan",
+        ]
+        widgets = {
+            "valid_from": date_input(),
+            "valid_to": date_input(),
+            "duties": forms.Textarea(attrs={"rows": 4}),
+            "scan": forms.FileInput(attrs={"accept": ",".join(SCAN_TYPES)}),
+        }
+        help_texts = {
+            "scan": _("PDF or image of the signed agreement, at most 10 MB."),
+        }
+
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The parties of an agreement are what it is; a new pair is a new agreement.
+            del self.fields["enterprise"], self.fields["institution"]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and "scan" in self.changed_data:
+            check_upload(scan, suffixes=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)
+        return scan
+
+    def service_fields(self) -> dict[str, Any]:
+        """What the agreement services take: a scan only when a new one was uploaded."""
+        data = dict(self.cleaned_data)
+        if "scan" not in self.changed_data or not data.get("scan"):
+            data.pop("scan", None)
+        return data
+
+
+# People by resident ID number ------------------------------------------------------------------
+class PersonByIdMixin(forms.Form):
+    """A person picked by ID number and name: someone already registered must match both
+    (so the form tells nobody whose number it is), someone new is registered."""
+
+    id_number = forms.CharField(
+        label=_("resident ID number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    person_name = forms.CharField(label=_("name"), max_length=60)
+
+    person: Person | None = None
+
+    def clean_id_number(self) -> str:
+        return parse_resident_id(self.cleaned_data["id_number"]).number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        number, name = data.get("id_number"), (data.get("person_name") or "").strip()
+        if number and name:
+            self.person = Person.objects.filter(id_number=number).first()
+            if self.person is not None and squeeze(self.person.name) != squeeze(name):
+                self.add_error(
+                    "person_name",
+                    _("This ID number is registered under another name; check both."),
+                )
+        return data
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+# Mentors ----------------------------------------------------------------------------------
+MENTOR_FIELDS = [
+    "occupation",
+    "certificate_level",
+    "certificate_number",
+    "recognised",
+    "recognition_reason",
+    "recognition_approved_by",
+    "years_experience",
+    "capacity",
+]
+
+
+class MentorForm(forms.ModelForm):
+    class Meta:
+        model = Mentor
+        fields = [*MENTOR_FIELDS, "is_active"]
+
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class MentorCreateForm(PersonByIdMixin, forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.none()
+    )
+
+    class Meta:
+        model = Mentor
+        fields = MENTOR_FIELDS
+
+    field_order = ["organisation", "id_number", "person_name", *MENTOR_FIELDS]
+
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION]
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.manageable_by(user).filter(kind__in=kinds)
+        one_choice_hidden(field)
+
+
+class AppointmentForm(forms.Form):
+    term_start = date_field(_("term start"))
+    term_end = date_field(_("term end"))
+    cohort = forms.ModelChoiceField(
+        label=_("class"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        help_text=_("Optional: the class the mentor is appointed for."),
+    )
+
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        runs = Q(enterprise_id=mentor.organisation_id) | Q(institution_id=mentor.organisation_id)
+        self.fields["cohort"].queryset = Cohort.objects.filter(runs).order_by("-planned_start")
+
+
+# Classes (cohorts) ------------------------------------------------------------------------
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "enterprise",
+            "institution",
+            "agreement",
+            "occupation",
+            "target_level",
+            "planned_start",
+            "planned_end",
+            "special_approval",
+            "planned_headcount",
+            "training_mode",
+            "plan_summary",
+        ]
+        widgets = {
+            "planned_start": date_input(),
+            "planned_end": date_input(),
+            "plan_summary": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "institution": _("Leave empty to use the agreement's institution."),
+            "special_approval": _("Only for a class longer than two years."),
+        }
+
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].required = False
+        if self.instance.pk:
+            del self.fields["enterprise"]
+        else:
+            field = self.fields["enterprise"]
+            field.queryset = Enterprise.objects.manageable_by(user)
+            one_choice_hidden(field)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("institution") and data.get("agreement"):
+            data["institution"] = data["agreement"].institution
+        return data
+
+    def _post_clean(self) -> None:
+        # The services check the class (they run the same checks on every path); the model's
+        # own validation would complain first, and about a missing code the service assigns.
+        pass
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Review comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to return or reject: say what to change, or why."),
+    )
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, suffixes=(".xlsx",), max_bytes=ROSTER_MAX_BYTES)
+        return upload
+
+
+def cohort_mentors(cohort: Cohort, kind: str):
+    organisation = cohort.enterprise_id if kind == MentorKind.ENTERPRISE else cohort.institution_id
+    return (
+        Mentor.objects.filter(organisation_id=organisation, kind=kind, is_active=True)
+        .select_related("person")
+        .order_by("person__name")
+    )
+
+
+class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
+    category = forms.ChoiceField(label=_("category"), choices=ApprenticeCategory.choices)
+    contract_start = date_field(_("labour contract start"))
+    contract_end = date_field(
+        _("labour contract end"), required=False, help_text=_("Empty: open-ended contract.")
+    )
+    social_insurance = forms.BooleanField(
+        label=_("social insurance paid"), required=False, initial=True
+    )
+    enterprise_mentor = forms.ModelChoiceField(
+        label=_("enterprise mentor"), queryset=Mentor.objects.none(), required=False
+    )
+    institution_mentor = forms.ModelChoiceField(
+        label=_("institution teacher"), queryset=Mentor.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise_mentor"].queryset = cohort_mentors(cohort, MentorKind.ENTERPRISE)
+        self.fields["institution_mentor"].queryset = cohort_mentors(cohort, MentorKind.INSTITUTION)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in ("id_number", "person_name"):
+            data.pop(name)
+        return data
+
+
+# Enrollments: changes after approval -------------------------------------------------------
+class WithdrawForm(forms.Form):
+    on = date_field(_("withdrawal date"))
+    reason = forms.ChoiceField(label=_("reason"), choices=WithdrawalReason.choices)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class PauseForm(forms.Form):
+    on = date_field(_("paused from"))
+
+
+class ResumeForm(forms.Form):
+    on = date_field(_("resumed on"))
+
+
+class ChangeMentorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("role"), choices=MentorKind.choices)
+    mentor = forms.ModelChoiceField(label=_("new mentor"), queryset=Mentor.objects.none())
+    effective_date = date_field(_("effective date"))
+
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cohort = enrollment.cohort
+        self.fields["mentor"].queryset = (
+            Mentor.objects.filter(
+                organisation_id__in=[cohort.enterprise_id, cohort.institution_id], is_active=True
+            )
+            .select_related("person")
+            .order_by("kind", "person__name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mentor, kind = data.get("mentor"), data.get("kind")
+        if mentor is not None and kind and mentor.kind != kind:
+            self.add_error("mentor", _("This person is not appointed in that role."))
+        return data
+
+
+ENROLLMENT_ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "withdraw": WithdrawForm,
+    "pause": PauseForm,
+    "resume": ResumeForm,
+    "change_mentor": ChangeMentorForm,
+}

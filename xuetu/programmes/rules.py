@@ -1,0 +1,482 @@
+"""The programme's rules as pure functions over plain values: no database, no clock.
+
+Each check returns a list of `Problem`s, empty when all is well, so a filing can be refused
+with every problem at once. Policy values come from a `ProgrammePolicy` (saved or not: only
+its attributes are read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.programmes.choices import CohortStatus, EnrollmentStatus, MentorKind
+
+
+class Policy(Protocol):
+    """The policy values the rules read (a `ProgrammePolicy` has them all)."""
+
+    mentor_max_apprentices: int
+    substitution_months: int
+    min_contract_months: int
+    min_duration_months: int
+    max_duration_months: int
+    special_max_duration_months: int
+    min_age: int
+    retirement_age_male: int
+    retirement_age_female: int
+    mentor_min_level: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a check fails: a stable code for programs, a message for people."""
+
+    code: str
+    message: str | Promise
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": str(self.message), "field": self.field}
+
+    def about(self, subject: str, prefix: str) -> Problem:
+        """The same problem, said of one row of a list (e.g. an apprentice on the roster)."""
+        where = f"{prefix}.{self.field}" if self.field else prefix
+        return Problem(self.code, format_lazy("{}: {}", subject, self.message), where)
+
+
+# Dates -------------------------------------------------------------------------------------
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """Whole months from `start` up to `end` (exclusive)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
+def duration_months(start: dt.date, last_day: dt.date) -> int:
+    """Months of a period whose last day is included: 1 Mar 2026 – 28 Feb 2027 is 12."""
+    return whole_months(start, last_day + dt.timedelta(days=1))
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+_interpolate = lazy(lambda message, params: str(message) % params, str)
+
+
+def say(message: str | Promise, **params: object) -> Promise:
+    """A translated message with `%(name)s` placeholders, still lazy: it is rendered in the
+    language active when it is shown, not when the check ran."""
+    return _interpolate(message, params)
+
+
+# Apprentices -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Apprentice:
+    """What eligibility needs to know about one person on one roster."""
+
+    gender: str
+    birth_date: dt.date
+    contract_start: dt.date
+    contract_end: dt.date | None  # None: open-ended contract
+    social_insurance: bool = True
+    is_full_time_student: bool = False
+    is_pensioner: bool = False
+    active_elsewhere: Sequence[str] = ()  # codes of other classes the person is active in
+    prior_subsidies: Iterable[tuple[str, int]] = ()  # (occupation code, level) already paid
+
+
+def apprentice_problems(
+    apprentice: Apprentice,
+    *,
+    start: dt.date,
+    occupation_code: str,
+    target_level: int,
+    policy: Policy,
+) -> list[Problem]:
+    """Eligibility of one apprentice who starts training on `start` (the class's start, or
+    the day a substitute or transferee joins)."""
+    return [
+        *contract_problems(apprentice, start=start, policy=policy),
+        *age_problems(apprentice.gender, apprentice.birth_date, start=start, policy=policy),
+        *status_problems(apprentice),
+        *subsidy_problems(apprentice.prior_subsidies, occupation_code, target_level),
+    ]
+
+
+def contract_problems(apprentice: Apprentice, *, start: dt.date, policy: Policy) -> list[Problem]:
+    problems = []
+    begins, ends = apprentice.contract_start, apprentice.contract_end
+    if begins > start or (ends is not None and ends < start):
+        problems.append(
+            Problem(
+                "contract_not_covering_start",
+                say(
+                    _("The labour contract does not cover the start of training (%(start)s)."),
+                    start=start.isoformat(),
+                ),
+                "contract_start" if begins > start else "contract_end",
+            )
+        )
+    if ends is not None and duration_months(begins, ends) < policy.min_contract_months:
+        problems.append(
+            Problem(
+                "contract_too_short",
+                say(
+                    _("The labour contract is shorter than %(months)s months."),
+                    months=policy.min_contract_months,
+                ),
+                "contract_end",
+            )
+        )
+    if not apprentice.social_insurance:
+        problems.append(
+            Problem("no_social_insurance", _("Social insurance is not paid."), "social_insurance")
+        )
+    return problems
+
+
+def retirement_age(gender: str, policy: Policy) -> int:
+    return policy.retirement_age_female if gender == "F" else policy.retirement_age_male
+
+
+def age_problems(
+    gender: str, birth_date: dt.date, *, start: dt.date, policy: Policy
+) -> list[Problem]:
+    age = age_on(birth_date, start)
+    if age < policy.min_age:
+        message = say(_("Younger than %(age)s at the start of training."), age=policy.min_age)
+        return [Problem("too_young", message, "birth_date")]
+    limit = retirement_age(gender, policy)
+    if age >= limit:
+        message = say(_("At or past the retirement age (%(age)s) at the start."), age=limit)
+        return [Problem("retirement_age", message, "birth_date")]
+    return []
+
+
+def status_problems(apprentice: Apprentice) -> list[Problem]:
+    # Full-time students and pensioners are the "fake trainees" the 2022 national audit found.
+    problems = []
+    if apprentice.is_full_time_student:
+        problems.append(
+            Problem("full_time_student", _("A full-time student cannot be an apprentice."), None)
+        )
+    if apprentice.is_pensioner:
+        problems.append(Problem("pensioner", _("A pensioner cannot be an apprentice."), None))
+    if apprentice.active_elsewhere:
+        message = say(
+            _("Already training in another class (%(classes)s)."),
+            classes=", ".join(apprentice.active_elsewhere),
+        )
+        problems.append(Problem("active_elsewhere", message, "person"))
+    return problems
+
+
+def subsidy_problems(
+    prior: Iterable[tuple[str, int]], occupation_code: str, target_level: int
+) -> list[Problem]:
+    """Once per occupation and level, ever; a higher (numerically lower) level blocks too."""
+    blocking = [level for code, level in prior if code == occupation_code and level <= target_level]
+    if not blocking:
+        return []
+    message = say(
+        _("Already subsidised for this occupation at level %(level)s."), level=min(blocking)
+    )
+    return [Problem("already_subsidised", message, "person")]
+
+
+# Classes -----------------------------------------------------------------------------------
+def duration_problems(
+    start: dt.date, end: dt.date, *, special_approval: str, policy: Policy
+) -> list[Problem]:
+    if end <= start:
+        return [Problem("dates_reversed", _("The class must end after it starts."), "planned_end")]
+    months = duration_months(start, end)
+    longest = (
+        policy.special_max_duration_months
+        if special_approval.strip()
+        else policy.max_duration_months
+    )
+    if policy.min_duration_months <= months <= longest:
+        return []
+    message = say(
+        _(
+            "The class lasts %(months)s months; it must last %(min)s to %(max)s months "
+            "(up to %(special)s with a recorded special approval)."
+        ),
+        months=months,
+        min=policy.min_duration_months,
+        max=policy.max_duration_months,
+        special=policy.special_max_duration_months,
+    )
+    return [Problem("duration_out_of_range", message, "planned_end")]
+
+
+@dataclass(frozen=True)
+class AgreementFacts:
+    confirmed: bool
+    valid_from: dt.date
+    valid_to: dt.date
+    same_parties: bool = True
+
+
+def agreement_problems(
+    agreement: AgreementFacts | None, *, start: dt.date, end: dt.date
+) -> list[Problem]:
+    if agreement is None:
+        message = _("No cooperation agreement is attached.")
+    elif not agreement.same_parties:
+        message = _("The agreement is between other parties.")
+    elif not agreement.confirmed:
+        message = _("The agreement is not yet confirmed by both sides.")
+    elif not (agreement.valid_from <= start and end <= agreement.valid_to):
+        message = say(
+            _("The agreement is in force from %(start)s to %(end)s, not for the class's dates."),
+            start=agreement.valid_from.isoformat(),
+            end=agreement.valid_to.isoformat(),
+        )
+    else:
+        return []
+    return [Problem("agreement_not_in_force", message, "agreement")]
+
+
+def substitution_problems(
+    *, planned_start: dt.date, effective_date: dt.date, policy: Policy
+) -> list[Problem]:
+    cutoff = add_months(planned_start, policy.substitution_months)
+    if effective_date <= cutoff:
+        return []
+    message = say(_("Substitutions are allowed until %(date)s."), date=cutoff.isoformat())
+    return [Problem("substitution_too_late", message, "effective_date")]
+
+
+def resumed_planned_end(
+    planned_end: dt.date, *, paused_from: dt.date, resumed_on: dt.date
+) -> dt.date:
+    """The planned end moves by the length of the pause."""
+    return planned_end + (resumed_on - paused_from)
+
+
+# Mentors -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MentorFacts:
+    key: str
+    name: str
+    kind: str
+    certificate_level: int | None = None
+    recognised: bool = False
+    recognition_reason: str = ""
+    recognition_approved_by: str = ""
+    capacity: int | None = None
+    is_active: bool = True
+    load: int = 0  # enrollments in progress (enrolled, active or paused) with this mentor
+
+
+def mentor_problems(mentor: MentorFacts, policy: Policy) -> list[Problem]:
+    """An enterprise mentor holds a certificate at the policy's level or higher (level 1 is
+    the highest) or is recognised by the enterprise, with a reason and an approver.
+    Institution teachers are qualified by their institution."""
+    if not mentor.is_active:
+        message = say(_("%(name)s is no longer an active mentor."), name=mentor.name)
+        return [Problem("mentor_inactive", message, None)]
+    if mentor.kind != MentorKind.ENTERPRISE:
+        return []
+    by_level = mentor.certificate_level is not None and (
+        mentor.certificate_level <= policy.mentor_min_level
+    )
+    by_recognition = mentor.recognised and bool(
+        mentor.recognition_reason.strip() and mentor.recognition_approved_by.strip()
+    )
+    if by_level or by_recognition:
+        return []
+    message = say(
+        _(
+            "%(name)s holds no certificate at level %(level)s or higher and is not recognised "
+            "as highly skilled."
+        ),
+        name=mentor.name,
+        level=policy.mentor_min_level,
+    )
+    return [Problem("mentor_unqualified", message, "certificate_level")]
+
+
+def mentor_limit(kind: str, capacity: int | None, policy: Policy) -> int | None:
+    """How many apprentices a mentor may take. The policy's ratio (Chongqing: 10) is about the
+    enterprise's 师傅; an institution teacher teaches whole classes, so only a capacity set on
+    the teacher limits them (None: no limit)."""
+    if kind != MentorKind.ENTERPRISE:
+        return capacity
+    if capacity is None:
+        return policy.mentor_max_apprentices
+    return min(capacity, policy.mentor_max_apprentices)
+
+
+def capacity_problems(mentor: MentorFacts, policy: Policy, *, adding: int = 0) -> list[Problem]:
+    """Whether `mentor` can take `adding` more apprentices than the `load` they carry."""
+    limit = mentor_limit(mentor.kind, mentor.capacity, policy)
+    if limit is None or mentor.load + adding <= limit:
+        return []
+    message = say(
+        _("%(name)s would have %(count)s apprentices; the limit is %(limit)s."),
+        name=mentor.name,
+        count=mentor.load + adding,
+        limit=limit,
+    )
+    return [Problem("mentor_over_capacity", message, "mentor")]
+
+
+# The whole filing ----------------------------------------------------------------------------
+MENTOR_ROLES = (
+    ("enterprise_mentor", MentorKind.ENTERPRISE, _("No enterprise mentor.")),
+    ("institution_mentor", MentorKind.INSTITUTION, _("No institution teacher.")),
+)
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    key: str  # the enrollment's id, so a page can point at the row
+    name: str
+    apprentice: Apprentice
+    enterprise_mentor: MentorFacts | None = None
+    institution_mentor: MentorFacts | None = None
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Everything the submit check reads about a class (开班申请)."""
+
+    agreement: AgreementFacts | None
+    has_plan: bool
+    planned_start: dt.date
+    planned_end: dt.date
+    special_approval: str
+    planned_headcount: int
+    occupation_code: str
+    target_level: int
+    roster: Sequence[RosterLine] = field(default_factory=tuple)
+
+
+def filing_problems(filing: Filing, policy: Policy) -> list[Problem]:
+    """Every reason the filing cannot be submitted, in the order a reviewer reads them."""
+    start, end = filing.planned_start, filing.planned_end
+    problems = [
+        *agreement_problems(filing.agreement, start=start, end=end),
+        *duration_problems(start, end, special_approval=filing.special_approval, policy=policy),
+    ]
+    if not filing.has_plan:
+        problems.append(Problem("no_plan", _("The class has no training plan."), "plan_summary"))
+    problems += roster_problems(filing, policy)
+    problems += mentor_roster_problems(filing.roster, policy)
+    return problems
+
+
+def roster_problems(filing: Filing, policy: Policy) -> list[Problem]:
+    count = len(filing.roster)
+    if not count:
+        return [Problem("roster_empty", _("The roster is empty."), "enrollments")]
+    problems = []
+    if count != filing.planned_headcount:
+        message = say(
+            _("The roster lists %(count)s apprentices but the planned headcount is %(planned)s."),
+            count=count,
+            planned=filing.planned_headcount,
+        )
+        problems.append(Problem("headcount_mismatch", message, "planned_headcount"))
+    for line in filing.roster:
+        found = apprentice_problems(
+            line.apprentice,
+            start=filing.planned_start,
+            occupation_code=filing.occupation_code,
+            target_level=filing.target_level,
+            policy=policy,
+        )
+        problems += [p.about(line.name, f"enrollments.{line.key}") for p in found]
+    return problems
+
+
+def mentor_roster_problems(roster: Sequence[RosterLine], policy: Policy) -> list[Problem]:
+    """Missing mentors per apprentice; qualification and capacity once per mentor."""
+    problems: list[Problem] = []
+    mentors: dict[str, MentorFacts] = {}
+    for line in roster:
+        for attribute, _kind, missing in MENTOR_ROLES:
+            mentor = getattr(line, attribute)
+            if mentor is None:
+                problems.append(
+                    Problem("mentor_missing", missing, attribute).about(
+                        line.name, f"enrollments.{line.key}"
+                    )
+                )
+            else:
+                mentors.setdefault(mentor.key, mentor)
+    for mentor in mentors.values():
+        problems += mentor_problems(mentor, policy)
+        problems += capacity_problems(mentor, policy)
+    return problems
+
+
+# Transitions -------------------------------------------------------------------------------
+S = CohortStatus
+# DESIGN.md §4. `→ draft` is the edit of a submitted or returned filing, not a button.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.APPROVED, S.RETURNED, S.REJECTED, S.WITHDRAWN, S.DRAFT}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.DRAFT}),
+    S.APPROVED: frozenset({S.IN_TRAINING}),
+    S.IN_TRAINING: frozenset({S.COMPLETED}),
+    S.COMPLETED: frozenset({S.CLOSED}),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.CLOSED: frozenset(),
+}
+# A class's roster may be edited in these; an edit to a submitted or returned one reopens it.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED})
+
+E = EnrollmentStatus
+ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    E.ENROLLED: frozenset({E.ACTIVE, E.WITHDRAWN}),
+    E.ACTIVE: frozenset({E.PAUSED, E.COMPLETED, E.WITHDRAWN}),
+    # Someone on a pause may leave the enterprise; making them "resume" first would record a
+    # return to training that never happened.
+    E.PAUSED: frozenset({E.ACTIVE, E.WITHDRAWN}),
+    E.COMPLETED: frozenset(),
+    E.WITHDRAWN: frozenset(),
+}
+OPEN_ENROLLMENT_STATUSES = frozenset({E.ENROLLED, E.ACTIVE, E.PAUSED})
+
+
+def transition_problems(
+    old: str, new: str, table: dict[str, frozenset[str]] = TRANSITIONS
+) -> list[Problem]:
+    if new in table.get(old, frozenset()):
+        return []
+    message = say(
+        _("This cannot be done while the status is %(status)s."), status=_status_label(old)
+    )
+    return [Problem("transition_not_allowed", message, "status")]
+
+
+def _status_label(value: str) -> str | Promise:
+    for choices in (CohortStatus, EnrollmentStatus):
+        if value in choices.values:
+            return choices(value).label
+    return value

@@ -1,0 +1,199 @@
+"""Reads: the policy in force, and the plain facts the rules judge, gathered in a fixed number
+of queries whatever the size of the roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import Organisation
+from xuetu.programmes import rules
+from xuetu.programmes.choices import CohortStatus
+from xuetu.programmes.models import (
+    Cohort,
+    CooperationAgreement,
+    Enrollment,
+    EnrollmentEvent,
+    Mentor,
+    ProgrammePolicy,
+)
+from xuetu.registry.models import Person
+
+# A person on an open enrollment in one of these classes is "training elsewhere"; a draft
+# roster is only a plan and blocks nobody.
+LIVE_COHORT_STATUSES = frozenset(
+    {
+        CohortStatus.SUBMITTED,
+        CohortStatus.RETURNED,
+        CohortStatus.APPROVED,
+        CohortStatus.IN_TRAINING,
+    }
+)
+
+
+def current_policy(on: dt.date) -> ProgrammePolicy:
+    """The policy in force on `on`; the model's defaults (unsaved) when none is recorded."""
+    policy = ProgrammePolicy.objects.filter(effective_from__lte=on).first()
+    return policy or ProgrammePolicy(name="default", effective_from=on)
+
+
+def mentor_loads(mentor_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> dict[int, int]:
+    """Open enrollments per mentor, in either role, leaving out the enrollments `exclude`."""
+    ids = list(mentor_ids)
+    open_rows = Enrollment.objects.filter(status__in=rules.OPEN_ENROLLMENT_STATUSES).exclude(
+        pk__in=list(exclude)
+    )
+    loads: dict[int, int] = defaultdict(int)
+    for role in ("enterprise_mentor", "institution_mentor"):
+        rows = (
+            open_rows.filter(**{f"{role}__in": ids})
+            .values(role)
+            .annotate(n=Count("pk"))
+            .values_list(role, "n")
+        )
+        for mentor_id, n in rows:
+            loads[mentor_id] += n
+    return {mentor_id: loads[mentor_id] for mentor_id in ids}
+
+
+def mentor_facts(mentor: Mentor, *, load: int = 0) -> rules.MentorFacts:
+    return rules.MentorFacts(
+        key=str(mentor.pk),
+        name=mentor.person.name,
+        kind=mentor.kind,
+        certificate_level=mentor.certificate_level,
+        recognised=mentor.recognised,
+        recognition_reason=mentor.recognition_reason,
+        recognition_approved_by=mentor.recognition_approved_by,
+        capacity=mentor.capacity,
+        is_active=mentor.is_active,
+        load=load,
+    )
+
+
+def live_classes(person_ids: Iterable[int], *, exclude_cohort: int | None) -> dict[int, list]:
+    """Codes of the other live classes each person is on an open enrollment in."""
+    rows = (
+        Enrollment.objects.filter(
+            person_id__in=list(person_ids),
+            status__in=rules.OPEN_ENROLLMENT_STATUSES,
+            cohort__status__in=LIVE_COHORT_STATUSES,
+        )
+        .exclude(cohort_id=exclude_cohort)
+        .values_list("person_id", "cohort__code")
+    )
+    found: dict[int, list] = defaultdict(list)
+    for person_id, code in rows:
+        found[person_id].append(code)
+    return found
+
+
+def prior_subsidies(person: Person) -> list[tuple[str, int]]:
+    """(occupation code, level) pairs already subsidised for `person`.
+    TODO(issue: subsidies): read the paid claim lines once the subsidies app records them."""
+    return []
+
+
+def apprentice_facts(
+    person: Person,
+    *,
+    contract_start: dt.date,
+    contract_end: dt.date | None,
+    social_insurance: bool,
+    elsewhere: Iterable[str] = (),
+) -> rules.Apprentice:
+    return rules.Apprentice(
+        gender=person.gender,
+        birth_date=person.birth_date,
+        contract_start=contract_start,
+        contract_end=contract_end,
+        social_insurance=social_insurance,
+        is_full_time_student=person.is_full_time_student,
+        is_pensioner=person.is_pensioner,
+        active_elsewhere=tuple(sorted(elsewhere)),
+        prior_subsidies=tuple(prior_subsidies(person)),
+    )
+
+
+def agreement_facts(cohort: Cohort) -> rules.AgreementFacts | None:
+    agreement: CooperationAgreement | None = cohort.agreement
+    if agreement is None:
+        return None
+    return rules.AgreementFacts(
+        confirmed=agreement.confirmed,
+        valid_from=agreement.valid_from,
+        valid_to=agreement.valid_to,
+        same_parties=(
+            agreement.enterprise_id == cohort.enterprise_id
+            and agreement.institution_id == cohort.institution_id
+        ),
+    )
+
+
+def roster(cohort: Cohort) -> QuerySet[Enrollment]:
+    """The enrollments that count towards the class: everyone not withdrawn."""
+    return (
+        cohort.enrollments.exclude(status="withdrawn")
+        .select_related("person", "enterprise_mentor__person", "institution_mentor__person")
+        .order_by("person__name", "pk")
+    )
+
+
+def filing_for(cohort: Cohort) -> rules.Filing:
+    """The facts of the whole filing, in five queries however long the roster."""
+    enrollments = list(roster(cohort))
+    mentors = {m.pk: m for e in enrollments for m in _mentors_of(e)}
+    loads = mentor_loads(mentors)
+    facts = {pk: mentor_facts(m, load=loads[pk]) for pk, m in mentors.items()}
+    elsewhere = live_classes([e.person_id for e in enrollments], exclude_cohort=cohort.pk)
+    lines = [_roster_line(e, facts, elsewhere[e.person_id]) for e in enrollments]
+    return rules.Filing(
+        agreement=agreement_facts(cohort),
+        has_plan=bool(cohort.plan_summary.strip()),
+        planned_start=cohort.planned_start,
+        planned_end=cohort.planned_end,
+        special_approval=cohort.special_approval,
+        planned_headcount=cohort.planned_headcount,
+        occupation_code=cohort.occupation.code,
+        target_level=cohort.target_level,
+        roster=lines,
+    )
+
+
+def _mentors_of(enrollment: Enrollment) -> list[Mentor]:
+    return [m for m in (enrollment.enterprise_mentor, enrollment.institution_mentor) if m]
+
+
+def _roster_line(
+    enrollment: Enrollment, facts: dict[int, rules.MentorFacts], elsewhere: list[str]
+) -> rules.RosterLine:
+    apprentice = apprentice_facts(
+        enrollment.person,
+        contract_start=enrollment.contract_start,
+        contract_end=enrollment.contract_end,
+        social_insurance=enrollment.social_insurance,
+        elsewhere=elsewhere,
+    )
+    return rules.RosterLine(
+        key=str(enrollment.pk),
+        name=enrollment.person.name,
+        apprentice=apprentice,
+        enterprise_mentor=facts.get(enrollment.enterprise_mentor_id),
+        institution_mentor=facts.get(enrollment.institution_mentor_id),
+    )
+
+
+def reviewing_bureaus(cohort: Cohort) -> QuerySet[Organisation]:
+    """The bureaus a filing goes to: the enterprise's district bureau(s) and the city."""
+    return Organisation.objects.filter(is_active=True).filter(
+        Q(kind=OrganisationKind.DISTRICT_BUREAU, district_id=cohort.enterprise.district_id)
+        | Q(kind=OrganisationKind.CITY_BUREAU)
+    )
+
+
+def enrollment_history(enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
+    return enrollment.events.select_related("by").order_by("effective_date", "at", "pk")

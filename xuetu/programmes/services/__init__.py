@@ -1,0 +1,86 @@
+"""Writes to agreements, mentors, classes (cohorts) and rosters.
+
+Each function is keyword-only, one transaction, with its audit event; views, the API, imports,
+commands and the demo all call these (import from here, not from the modules). `by=None` is a
+system action (a command, the demo data) and skips the role checks, which exist for people.
+
+Status changes are conditional updates (`UPDATE … WHERE status = <the status the caller
+saw>`) that must change exactly one row: a double click or two reviewers at once apply a
+transition once, and the loser gets `TransitionRefused` (HTTP 409).
+"""
+
+from xuetu.programmes.services.agreements import (
+    agreement_confirm,
+    agreement_create,
+    agreement_update,
+)
+from xuetu.programmes.services.cohorts import (
+    cohort_approve,
+    cohort_close,
+    cohort_complete,
+    cohort_create,
+    cohort_reject,
+    cohort_return,
+    cohort_start,
+    cohort_submit,
+    cohort_update,
+    cohort_url,
+    cohort_withdraw,
+    filing_problems,
+)
+from xuetu.programmes.services.common import (
+    TransitionRefused,
+    current_policy,
+    notify,
+    require_manager,
+    require_reviewer,
+)
+from xuetu.programmes.services.enrollments import (
+    enrollment_activate,
+    enrollment_change_mentor,
+    enrollment_complete,
+    enrollment_create,
+    enrollment_pause,
+    enrollment_resume,
+    enrollment_substitute,
+    enrollment_transfer,
+    enrollment_update,
+    enrollment_withdraw,
+)
+from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
+
+__all__ = [
+    "TransitionRefused",
+    "agreement_confirm",
+    "agreement_create",
+    "agreement_update",
+    "appointment_issue",
+    "cohort_approve",
+    "cohort_close",
+    "cohort_complete",
+    "cohort_create",
+    "cohort_reject",
+    "cohort_return",
+    "cohort_start",
+    "cohort_submit",
+    "cohort_update",
+    "cohort_url",
+    "cohort_withdraw",
+    "current_policy",
+    "enrollment_activate",
+    "enrollment_change_mentor",
+    "enrollment_complete",
+    "enrollment_create",
+    "enrollment_pause",
+    "enrollment_resume",
+    "enrollment_substitute",
+    "enrollment_transfer",
+    "enrollment_update",
+    "enrollment_withdraw",
+    "filing_problems",
+    "mentor_create",
+    "mentor_update",
+    "notify",
+    "require_manager",
+    "require_reviewer",
+]

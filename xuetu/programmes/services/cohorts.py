@@ -1,0 +1,364 @@
+"""Classes (cohorts): the filing, its review, and the life of an approved class."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.models import Organisation, User
+from xuetu.core.access import scope_for
+from xuetu.core.audit import audit_record, json_value, snapshot
+from xuetu.core.services import record_create, record_update
+from xuetu.programmes import rules, selectors
+from xuetu.programmes.choices import (
+    CohortStatus,
+    EnrollmentEventKind,
+    EnrollmentStatus,
+    TrainingMode,
+)
+from xuetu.programmes.models import (
+    Cohort,
+    CooperationAgreement,
+    Enrollment,
+    EnrollmentEvent,
+)
+from xuetu.programmes.rules import Problem, say
+from xuetu.programmes.services.common import (
+    CONFLICT,
+    TransitionRefused,
+    actor,
+    create_numbered,
+    current_policy,
+    lock,
+    notify,
+    refuse_if,
+    require_manager,
+    require_reviewer,
+)
+from xuetu.registry.models import Enterprise, Institution, Occupation
+
+COHORT_FIELDS = (
+    "name",
+    "institution",
+    "agreement",
+    "occupation",
+    "target_level",
+    "planned_start",
+    "planned_end",
+    "special_approval",
+    "planned_headcount",
+    "training_mode",
+    "plan_summary",
+)
+
+
+def cohort_url(cohort: Cohort) -> str:
+    return f"/programmes/cohorts/{cohort.pk}/"
+
+
+def cohort_create(
+    *,
+    by: User | None,
+    enterprise: Enterprise,
+    occupation: Occupation,
+    target_level: int,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    planned_headcount: int,
+    name: str,
+    institution: Institution | None = None,
+    agreement: CooperationAgreement | None = None,
+    code: str = "",
+    special_approval: str = "",
+    training_mode: str = TrainingMode.ALTERNATION,
+    plan_summary: str = "",
+) -> Cohort:
+    """A draft class. The institution defaults to the agreement's."""
+    require_manager(by, enterprise.pk)
+    if institution is None and agreement is not None:
+        institution = agreement.institution
+    cohort = Cohort(
+        enterprise=enterprise,
+        institution=institution,
+        agreement=agreement,
+        occupation=occupation,
+        target_level=target_level,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        planned_headcount=planned_headcount,
+        name=name.strip(),
+        special_approval=special_approval.strip(),
+        training_mode=training_mode,
+        plan_summary=plan_summary,
+    )
+    _check_cohort(cohort)
+    with transaction.atomic():
+        if code.strip():
+            cohort.code = code.strip()
+            return record_create(by=by, instance=cohort, organisation=enterprise)
+        return create_numbered(
+            by=by,
+            instance=cohort,
+            field="code",
+            prefix="BJ",
+            year=planned_start.year,
+            organisation=enterprise,
+        )
+
+
+def _check_cohort(cohort: Cohort) -> None:
+    """What can be said at once about a class's own fields; the filing rules (duration,
+    agreement in force, roster) are for the submit check, which lists them all."""
+    errors: dict[str, Any] = {}
+    if cohort.institution_id is None:
+        errors["institution"] = _("Choose the training institution.")
+    agreement = cohort.agreement
+    if agreement is not None and (
+        agreement.enterprise_id != cohort.enterprise_id
+        or agreement.institution_id != cohort.institution_id
+    ):
+        errors["agreement"] = _("The agreement is not between this enterprise and institution.")
+    if cohort.target_level not in cohort.occupation.level_list:
+        errors["target_level"] = _("The occupation has no certificate at this level.")
+    if cohort.planned_end <= cohort.planned_start:
+        errors["planned_end"] = _("The class must end after it starts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
+    """Edits a filing before approval. Editing a submitted or returned filing returns it to
+    draft: a reviewer never approves something other than what was submitted."""
+    require_manager(by, cohort.enterprise_id)
+    unknown = set(fields) - set(COHORT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        lock(cohort)
+        refuse_if(editable_problems(cohort))
+        before = snapshot(cohort, list(fields))
+        for name, value in fields.items():
+            setattr(cohort, name, value.strip() if isinstance(value, str) else value)
+        if snapshot(cohort, list(fields)) == before:
+            return cohort
+        _check_cohort(cohort)
+        reopened = cohort.status != CohortStatus.DRAFT
+        cohort.status = CohortStatus.DRAFT
+        record_update(by=by, instance=cohort, organisation=cohort.enterprise)
+        if reopened:
+            notify_reopened(cohort)
+    return cohort
+
+
+def editable_problems(cohort: Cohort) -> list[Problem]:
+    if cohort.status in rules.EDITABLE_STATUSES:
+        return []
+    return [
+        Problem(
+            "not_editable",
+            _("An approved class is changed through its roster actions, not edited."),
+            "status",
+        )
+    ]
+
+
+def notify_reopened(cohort: Cohort) -> None:
+    message = say(_("Class %(code)s was changed and is a draft again."), code=cohort.code)
+    notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+
+
+def _move_cohort(
+    *,
+    by: User | None,
+    cohort: Cohort,
+    new: str,
+    action: str,
+    values: dict[str, Any] | None = None,
+) -> Cohort:
+    """The one way a class changes status: refused unless the table allows it, applied only
+    if the row still has the status the caller saw, one audit event."""
+    old = cohort.status
+    refuse_if(rules.transition_problems(old, new))
+    values = {**(values or {}), "status": new, "updated_at": timezone.now()}
+    rows = Cohort.objects.filter(pk=cohort.pk, status=old).update(**values)
+    if rows != 1:
+        raise TransitionRefused([CONFLICT])
+    before = {k: json_value(getattr(cohort, k)) for k in values if k != "updated_at"}
+    for name, value in values.items():
+        setattr(cohort, name, value)
+    after = {k: json_value(getattr(cohort, k)) for k in before}
+    audit_record(
+        by=by,
+        action=f"cohort.{action}",
+        obj=cohort,
+        before=before,
+        after=after,
+        organisation=cohort.enterprise,
+    )
+    return cohort
+
+
+def reopen(by: User | None, cohort: Cohort) -> None:
+    """A roster change to a filing under or after review makes it a draft again."""
+    if cohort.status in (CohortStatus.SUBMITTED, CohortStatus.RETURNED):
+        _move_cohort(by=by, cohort=cohort, new=CohortStatus.DRAFT, action="reopen")
+        notify_reopened(cohort)
+
+
+def filing_problems(cohort: Cohort) -> list[Problem]:
+    """Everything that stops the class from being submitted (empty: it may be)."""
+    policy = current_policy(cohort.planned_start)
+    return rules.filing_problems(selectors.filing_for(cohort), policy)
+
+
+def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
+    require_manager(by, cohort.enterprise_id)
+    with transaction.atomic():
+        refuse_if(rules.transition_problems(cohort.status, CohortStatus.SUBMITTED))
+        refuse_if(filing_problems(cohort), _("The filing has problems; fix them and submit."))
+        values = {"submitted_at": timezone.now(), "submitted_by": actor(by)}
+        _move_cohort(
+            by=by, cohort=cohort, new=CohortStatus.SUBMITTED, action="submit", values=values
+        )
+        message = say(_("Class %(code)s was submitted for review."), code=cohort.code)
+        notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+    return cohort
+
+
+REVIEW_MESSAGES = {
+    CohortStatus.APPROVED: _("Class %(code)s was approved."),
+    CohortStatus.RETURNED: _("Class %(code)s was returned for changes: %(comment)s"),
+    CohortStatus.REJECTED: _("Class %(code)s was rejected: %(comment)s"),
+}
+
+
+def _review(
+    *, by: User | None, cohort: Cohort, new: str, action: str, comment: str, needs_comment: bool
+) -> Cohort:
+    require_reviewer(by, cohort)
+    comment = comment.strip()
+    if needs_comment and not comment:
+        raise ValidationError({"comment": _("Say what the enterprise should change or why.")})
+    values = {"reviewed_at": timezone.now(), "reviewed_by": actor(by), "review_comment": comment}
+    with transaction.atomic():
+        _move_cohort(by=by, cohort=cohort, new=new, action=action, values=values)
+        message = say(REVIEW_MESSAGES[new], code=cohort.code, comment=comment)
+        notify([cohort.enterprise, cohort.institution], message, cohort_url(cohort))
+    return cohort
+
+
+def cohort_approve(*, by: User | None, cohort: Cohort, comment: str = "") -> Cohort:
+    return _review(
+        by=by,
+        cohort=cohort,
+        new=CohortStatus.APPROVED,
+        action="approve",
+        comment=comment,
+        needs_comment=False,
+    )
+
+
+def cohort_return(*, by: User | None, cohort: Cohort, comment: str) -> Cohort:
+    return _review(
+        by=by,
+        cohort=cohort,
+        new=CohortStatus.RETURNED,
+        action="return",
+        comment=comment,
+        needs_comment=True,
+    )
+
+
+def cohort_reject(*, by: User | None, cohort: Cohort, comment: str) -> Cohort:
+    return _review(
+        by=by,
+        cohort=cohort,
+        new=CohortStatus.REJECTED,
+        action="reject",
+        comment=comment,
+        needs_comment=True,
+    )
+
+
+def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
+    """The enterprise takes back a draft or a filing awaiting review."""
+    require_manager(by, cohort.enterprise_id)
+    was_submitted = cohort.status == CohortStatus.SUBMITTED
+    with transaction.atomic():
+        _move_cohort(by=by, cohort=cohort, new=CohortStatus.WITHDRAWN, action="withdraw")
+        if was_submitted:
+            message = say(_("Class %(code)s was withdrawn by the enterprise."), code=cohort.code)
+            notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+    return cohort
+
+
+def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
+    """Training begins: everyone enrolled becomes active on `on` (default: planned start)."""
+    require_manager(by, cohort.enterprise_id, cohort.institution_id)
+    on = on or cohort.planned_start
+    with transaction.atomic():
+        _move_cohort(by=by, cohort=cohort, new=CohortStatus.IN_TRAINING, action="start")
+        move_roster(
+            by,
+            cohort,
+            EnrollmentStatus.ENROLLED,
+            EnrollmentStatus.ACTIVE,
+            on,
+            EnrollmentEventKind.ACTIVATED,
+        )
+        message = say(_("Class %(code)s started training."), code=cohort.code)
+        notify(_other_parties(by, cohort), message, cohort_url(cohort))
+    return cohort
+
+
+def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
+    """Training ends: everyone active completes on `on` (default: planned end). Paused
+    apprentices stay paused until they resume and complete, or withdraw."""
+    require_manager(by, cohort.enterprise_id, cohort.institution_id)
+    on = on or cohort.planned_end
+    with transaction.atomic():
+        _move_cohort(by=by, cohort=cohort, new=CohortStatus.COMPLETED, action="complete")
+        move_roster(
+            by,
+            cohort,
+            EnrollmentStatus.ACTIVE,
+            EnrollmentStatus.COMPLETED,
+            on,
+            EnrollmentEventKind.COMPLETED,
+        )
+        message = say(_("Class %(code)s completed training."), code=cohort.code)
+        notify(_other_parties(by, cohort), message, cohort_url(cohort))
+    return cohort
+
+
+def cohort_close(*, by: User | None, cohort: Cohort) -> Cohort:
+    """The bureau closes the file of a completed class."""
+    require_reviewer(by, cohort)
+    with transaction.atomic():
+        _move_cohort(by=by, cohort=cohort, new=CohortStatus.CLOSED, action="close")
+        message = say(_("Class %(code)s was closed."), code=cohort.code)
+        notify([cohort.enterprise, cohort.institution], message, cohort_url(cohort))
+    return cohort
+
+
+def _other_parties(by: User | None, cohort: Cohort) -> list[Organisation]:
+    mine = scope_for(by).org_ids if by is not None else frozenset()
+    return [o for o in (cohort.enterprise, cohort.institution) if o.pk not in mine]
+
+
+def move_roster(
+    by: User | None, cohort: Cohort, old: str, new: str, on: dt.date, kind: str
+) -> None:
+    """Moves every enrollment of the class in `old` to `new`, each with its history entry;
+    one audit event (the class's) covers the batch."""
+    moving = list(cohort.enrollments.filter(status=old).values_list("pk", flat=True))
+    Enrollment.objects.filter(pk__in=moving, status=old).update(status=new)
+    EnrollmentEvent.objects.bulk_create(
+        EnrollmentEvent(enrollment_id=pk, kind=kind, effective_date=on, by=actor(by))
+        for pk in moving
+    )

@@ -1,0 +1,146 @@
+"""Mentors, teachers and their appointment letters (聘书)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.accounts.models import Organisation, User
+from xuetu.core.services import record_create, record_update
+from xuetu.programmes.choices import MentorKind
+from xuetu.programmes.models import Appointment, Cohort, Mentor
+from xuetu.programmes.services.common import create_numbered, lock, require_manager
+from xuetu.registry.models import Occupation, Person
+
+MENTOR_FIELDS = (
+    "occupation",
+    "certificate_level",
+    "certificate_number",
+    "recognised",
+    "recognition_reason",
+    "recognition_approved_by",
+    "years_experience",
+    "capacity",
+    "is_active",
+)
+
+
+def mentor_create(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    person: Person,
+    kind: str | None = None,
+    occupation: Occupation | None = None,
+    certificate_level: int | None = None,
+    certificate_number: str = "",
+    recognised: bool = False,
+    recognition_reason: str = "",
+    recognition_approved_by: str = "",
+    years_experience: int = 0,
+    capacity: int | None = None,
+) -> Mentor:
+    require_manager(by, organisation.pk)
+    natural = (
+        MentorKind.INSTITUTION if organisation.kind == "institution" else MentorKind.ENTERPRISE
+    )
+    mentor = Mentor(
+        organisation=organisation,
+        person=person,
+        kind=kind or natural,
+        occupation=occupation,
+        certificate_level=certificate_level,
+        certificate_number=certificate_number.strip(),
+        recognised=recognised,
+        recognition_reason=recognition_reason.strip(),
+        recognition_approved_by=recognition_approved_by.strip(),
+        years_experience=years_experience,
+        capacity=capacity,
+    )
+    _check_mentor(mentor)
+    return record_create(by=by, instance=mentor, organisation=organisation)
+
+
+def mentor_update(*, by: User | None, mentor: Mentor, **fields: Any) -> Mentor:
+    require_manager(by, mentor.organisation_id)
+    unknown = set(fields) - set(MENTOR_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        lock(mentor)
+        for name, value in fields.items():
+            setattr(mentor, name, value.strip() if isinstance(value, str) else value)
+        _check_mentor(mentor)
+        return record_update(by=by, instance=mentor, organisation=mentor.organisation)
+
+
+def _check_mentor(mentor: Mentor) -> None:
+    """An enterprise appoints mentors and an institution teachers; a recognition without a
+    reason and an approver is not a recognition (the audit found "rented teachers")."""
+    errors: dict[str, Any] = {}
+    is_institution = mentor.organisation.kind == "institution"
+    if (mentor.kind == MentorKind.INSTITUTION) != is_institution:
+        errors["kind"] = _("Enterprises appoint mentors; institutions appoint teachers.")
+    if mentor.recognised and not mentor.recognition_reason:
+        errors["recognition_reason"] = _("Give the reason for the recognition.")
+    if mentor.recognised and not mentor.recognition_approved_by:
+        errors["recognition_approved_by"] = _("Say who approved the recognition.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def appointment_issue(
+    *,
+    by: User | None,
+    mentor: Mentor,
+    cohort: Cohort | None = None,
+    term_start: dt.date,
+    term_end: dt.date,
+    issued_on: dt.date | None = None,
+    with_pdf: bool = True,
+) -> Appointment:
+    """A numbered letter (PS-<year>-<id>); its PDF too once the documents module is there."""
+    require_manager(by, mentor.organisation_id)
+    if cohort is not None and mentor.organisation_id not in (
+        cohort.enterprise_id,
+        cohort.institution_id,
+    ):
+        raise ValidationError({"cohort": _("The mentor's organisation does not run this class.")})
+    if term_end <= term_start:
+        raise ValidationError({"term_end": _("The term must end after it starts.")})
+    issued_on = issued_on or timezone.localdate()
+    letter = Appointment(
+        mentor=mentor, cohort=cohort, term_start=term_start, term_end=term_end, issued_on=issued_on
+    )
+    with transaction.atomic():
+        create_numbered(
+            by=by,
+            instance=letter,
+            prefix="PS",
+            year=issued_on.year,
+            organisation=mentor.organisation,
+        )
+        if with_pdf:
+            _store_pdf(letter)
+    return letter
+
+
+def _store_pdf(letter: Appointment) -> None:
+    # The PDF module is written separately; until it exists a letter simply has no PDF.
+    if importlib.util.find_spec("xuetu.programmes.documents") is None:
+        return
+    documents = importlib.import_module("xuetu.programmes.documents")
+    if hasattr(documents, "appointment_store_pdf"):
+        documents.appointment_store_pdf(letter)
+    elif hasattr(documents, "appointment_pdf"):
+        from django.core.files.base import ContentFile
+
+        content = documents.appointment_pdf(letter)
+        letter.pdf.save(f"{letter.number}.pdf", ContentFile(content), save=False)
+        letter.save(update_fields=["pdf"])
