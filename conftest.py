@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -24,3 +25,30 @@ def _fast_password_hashing(settings):
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Uploads and generated files (exports, PDFs) never land in the working tree.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download cannot work here)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            # Without the networking flags Chromium keeps dialling out on a closed network.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -221,7 +221,7 @@ class Mentor(models.Model):
 
 class AppointmentQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(mentor__in=Mentor.objects.filter(MentorQuerySet.scope_q(None, scope)))
+        return models.Q(mentor__in=Mentor.objects.filter(Mentor.objects.all().scope_q(scope)))
 
     def manage_q(self, scope: Scope) -> models.Q:
         return models.Q(mentor__organisation_id__in=scope.managed_org_ids)
@@ -437,7 +437,7 @@ class Enrollment(models.Model):
 class EnrollmentEventQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return models.Q(
-            enrollment__in=Enrollment.objects.filter(EnrollmentQuerySet.scope_q(None, scope))
+            enrollment__in=Enrollment.objects.filter(Enrollment.objects.all().scope_q(scope))
         )
 
 

@@ -106,7 +106,12 @@ class IndustryClusterList(ScopedListView):
     template_name = "registry/industrycluster_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().annotate(chain_count=models.Count("chains"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(chain_count=models.Count("chains"))
+            .order_by("sort", "code")
+        )
 
 
 class IndustryClusterDetail(ScopedDetailView):

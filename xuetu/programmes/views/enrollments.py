@@ -1,0 +1,140 @@
+"""Enrollment pages: history and changes after approval."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.views import (
+    ScopedDetailView,
+)
+from xuetu.programmes import forms, rules, selectors, services
+from xuetu.programmes.choices import (
+    EnrollmentEventKind,
+    EnrollmentStatus,
+    WithdrawalReason,
+)
+from xuetu.programmes.models import (
+    Enrollment,
+    EnrollmentEvent,
+)
+from xuetu.programmes.views.common import ActionMixin, passes
+
+ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
+    # action: (the status it moves to, or None; the statuses it applies to)
+    "withdraw": (EnrollmentStatus.WITHDRAWN, frozenset()),
+    "pause": (EnrollmentStatus.PAUSED, frozenset()),
+    "resume": (EnrollmentStatus.ACTIVE, frozenset({EnrollmentStatus.PAUSED})),
+    "change_mentor": (None, rules.OPEN_ENROLLMENT_STATUSES),
+}
+
+
+def enrollment_actions(user, enrollment: Enrollment) -> list[str]:
+    if not passes(services.require_manager, user, enrollment.cohort.enterprise_id):
+        return []
+    allowed = rules.ENROLLMENT_TRANSITIONS.get(enrollment.status, frozenset())
+    found = []
+    for name, (target, only) in ENROLLMENT_ACTIONS.items():
+        if (target is None or target in allowed) and (not only or enrollment.status in only):
+            found.append(name)
+    return found
+
+
+def event_summary(event: EnrollmentEvent) -> str:
+    details = event.details or {}
+    if event.kind == EnrollmentEventKind.WITHDRAWN:
+        reason = details.get("reason", "")
+        label = WithdrawalReason(reason).label if reason in WithdrawalReason.values else reason
+        return " · ".join(str(part) for part in (label, details.get("note")) if part)
+    if event.kind == EnrollmentEventKind.MENTOR_CHANGED:
+        return f"{details.get('previous_name') or '—'} → {details.get('mentor_name', '')}"
+    if event.kind == EnrollmentEventKind.RESUMED and "paused_days" in details:
+        return str(_("after a pause of %(days)s days") % {"days": details["paused_days"]})
+    return ""
+
+
+class EnrollmentDetail(ScopedDetailView):
+    model = Enrollment
+    template_name = "programmes/enrollment_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "cohort__enterprise",
+                "cohort__institution",
+                "person",
+                "enterprise_mentor__person",
+                "institution_mentor__person",
+            )
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        refused = kwargs.pop("refused", None)
+        failed = kwargs.pop("failed_form", None)
+        context = super().get_context_data(**kwargs)
+        enrollment = self.object
+        history = list(selectors.enrollment_history(enrollment))
+        for event in history:
+            event.summary = event_summary(event)
+        names = enrollment_actions(self.request.user, enrollment)
+        context.update(history=history, refused=refused, can_edit=False)
+        context["action_forms"] = [
+            (
+                name,
+                failed
+                if getattr(failed, "action", None) == name
+                else action_form(name, enrollment),
+            )
+            for name in names
+        ]
+        return context
+
+
+def action_form(name: str, enrollment: Enrollment, data=None):
+    form_class = forms.ENROLLMENT_ACTION_FORMS[name]
+    extra = {"enrollment": enrollment} if name == "change_mentor" else {}
+    form = form_class(data, prefix=name, **extra)
+    form.action = name
+    return form
+
+
+class EnrollmentAction(ActionMixin, EnrollmentDetail):
+    action: str
+    service: Callable[..., Any]
+
+    def check_allowed(self) -> None:
+        services.require_manager(self.request.user, self.object.cohort.enterprise_id)
+
+    def make_form(self, data):
+        return action_form(self.action, self.object, data)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        type(self).service(by=self.request.user, enrollment=self.object, **data)
+
+    def object_url(self) -> str:
+        return reverse("programmes:enrollment_detail", args=[self.object.pk])
+
+
+class EnrollmentWithdraw(EnrollmentAction):
+    action, service = "withdraw", services.enrollment_withdraw
+    done = _("The apprentice was withdrawn.")
+
+
+class EnrollmentPause(EnrollmentAction):
+    action, service = "pause", services.enrollment_pause
+    done = _("The training is paused.")
+
+
+class EnrollmentResume(EnrollmentAction):
+    action, service = "resume", services.enrollment_resume
+    done = _("The training resumed; the planned end moved by the pause.")
+
+
+class EnrollmentChangeMentor(EnrollmentAction):
+    action, service = "change_mentor", services.enrollment_change_mentor
+    done = _("The mentor was changed.")
