@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from xuetu.accounts.choices import Role
 from xuetu.core.access import scope_for
 from xuetu.core.models import Job
+from xuetu.programmes.selectors import my_apprentices, my_enrollments
 
 
 class HomeView(TemplateView):
@@ -40,4 +41,6 @@ class HomeView(TemplateView):
             )
         context["my_person"] = getattr(user, "person", None) if hasattr(user, "person") else None
         context["jobs"] = Job.objects.for_user(user)[:5]
+        context["my_enrollments"] = my_enrollments(user)[:10]
+        context["my_apprentices"] = my_apprentices(user)[:50]
         return context

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrainingMode(models.TextChoices):
@@ -38,11 +39,13 @@ class ApprenticeCategory(models.TextChoices):
 
 
 class EnrollmentStatus(models.TextChoices):
+    # An apprentice "withdraws" (退出), a filing is "withdrawn" (撤回): one English word,
+    # two Chinese ones, hence the context.
     ENROLLED = "enrolled", _("Enrolled")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("apprentice", "Withdrawn")
 
 
 class WithdrawalReason(models.TextChoices):
@@ -58,7 +61,7 @@ class EnrollmentEventKind(models.TextChoices):
     PAUSED = "paused", _("Paused")
     RESUMED = "resumed", _("Resumed")
     MENTOR_CHANGED = "mentor_changed", _("Mentor changed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("apprentice", "Withdrawn")
     SUBSTITUTED = "substituted", _("Substitute for a withdrawn apprentice")
     TRANSFERRED_OUT = "transferred_out", _("Transferred to another class")
     TRANSFERRED_IN = "transferred_in", _("Transferred from another class")

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.programmes import rules
-from xuetu.programmes.choices import CohortStatus
+from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import (
     Cohort,
     CooperationAgreement,
@@ -197,3 +197,27 @@ def reviewing_bureaus(cohort: Cohort) -> QuerySet[Organisation]:
 
 def enrollment_history(enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
     return enrollment.events.select_related("by").order_by("effective_date", "at", "pk")
+
+
+def my_enrollments(user) -> QuerySet[Enrollment]:
+    """The classes the user is an apprentice in, for their home page."""
+    return (
+        Enrollment.objects.for_user(user)
+        .filter(person__user=user)
+        .select_related(
+            "cohort__occupation", "enterprise_mentor__person", "institution_mentor__person"
+        )
+        .order_by("-cohort__planned_start")
+    )
+
+
+def my_apprentices(user) -> QuerySet[Enrollment]:
+    """The open enrollments the user mentors (as enterprise mentor or institution teacher)."""
+    mentored = Q(enterprise_mentor__person__user=user) | Q(institution_mentor__person__user=user)
+    return (
+        Enrollment.objects.for_user(user)
+        .filter(mentored)
+        .exclude(status__in=[EnrollmentStatus.WITHDRAWN, EnrollmentStatus.COMPLETED])
+        .select_related("person", "cohort")
+        .order_by("cohort__code", "person__name")
+    )

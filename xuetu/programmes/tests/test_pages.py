@@ -734,3 +734,17 @@ def test_an_approved_class_offers_no_roster_upload(world):
     cohort = make_cohort(world, status=CohortStatus.APPROVED)
     page = world.client("enterprise").get(url("cohort_roster_import", cohort)).content.decode()
     assert 'data-testid="roster-closed"' in page and 'data-testid="roster-upload"' not in page
+
+
+@pytest.mark.django_db
+def test_an_apprentice_and_a_mentor_find_their_classes_on_the_home_page(world):
+    from xuetu.programmes.tests.factories import build_programme
+
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    home = world.client("apprentice").get("/").content.decode()
+    assert programme.cohort.name in home
+    assert f"/programmes/enrollments/{programme.enrollment.pk}/" in home
+    mentor_home = world.client("mentor").get("/").content.decode()
+    assert 'data-testid="my-apprentices"' in mentor_home
+    assert programme.enrollment.person.name in mentor_home
+    assert 'data-testid="my-classes"' not in world.client("enterprise2").get("/").content.decode()
