@@ -13,7 +13,6 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 APT_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils libpango-1.0-0 \
 	libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
-DEMO_PASSWORD := xuetu-demo
 
 .DEFAULT_GOAL := help
 
@@ -84,19 +83,8 @@ setup: venv assets compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
+# seed_demo (in setup) prints the demo logins just before the server starts.
 run: system-deps setup
-	@echo ""
-	@echo "Xuetu demo logins (password for all: $(DEMO_PASSWORD))"
-	@echo "  user         role"
-	@echo "  -----------  --------------------------------"
-	@echo "  bureau       city bureau administrator"
-	@echo "  district     district reviewer"
-	@echo "  enterprise   enterprise manager"
-	@echo "  enterprise2  enterprise manager (2nd enterprise)"
-	@echo "  school       training institution manager"
-	@echo "  mentor       mentor"
-	@echo "  apprentice   apprentice"
-	@echo ""
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # ---- Checks -------------------------------------------------------------------------------
