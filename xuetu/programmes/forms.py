@@ -28,9 +28,11 @@ from xuetu.programmes.models import (
     Enrollment,
     Mentor,
 )
+from xuetu.programmes.services.enrollments import TRANSFER_TARGETS
 from xuetu.registry.models import Enterprise, Person
 
 SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
@@ -351,9 +353,36 @@ class ChangeMentorForm(forms.Form):
         return data
 
 
+class TransferForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("to the class"), queryset=Cohort.objects.none())
+    effective_date = date_field(_("effective date"))
+
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only another open class of the same enterprise (the service checks again).
+        self.fields["to"].queryset = (
+            Cohort.objects.filter(enterprise_id=enrollment.cohort.enterprise_id)
+            .exclude(pk=enrollment.cohort_id)
+            .filter(status__in=TRANSFER_TARGETS)
+            .select_related("occupation")
+            .order_by("-planned_start")
+        )
+
+
+class SubstituteForm(EnrollmentCreateForm):
+    """The apprentice who takes a withdrawn one's place, from an effective date."""
+
+    effective_date = date_field(_("effective date"))
+
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        super().__init__(*args, cohort=enrollment.cohort, **kwargs)
+
+
 ENROLLMENT_ACTION_FORMS: dict[str, type[forms.Form]] = {
     "withdraw": WithdrawForm,
     "pause": PauseForm,
     "resume": ResumeForm,
     "change_mentor": ChangeMentorForm,
+    "transfer": TransferForm,
+    "substitute": SubstituteForm,
 }

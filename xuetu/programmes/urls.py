@@ -93,6 +93,8 @@ urlpatterns = [
             "pause": views.EnrollmentPause,
             "resume": views.EnrollmentResume,
             "change_mentor": views.EnrollmentChangeMentor,
+            "transfer": views.EnrollmentTransfer,
+            "substitute": views.EnrollmentSubstitute,
         },
     ),
     path("notices/", views.NoticeList.as_view(), name="notice_list"),

@@ -748,3 +748,76 @@ def test_an_apprentice_and_a_mentor_find_their_classes_on_the_home_page(world):
     assert 'data-testid="my-apprentices"' in mentor_home
     assert programme.enrollment.person.name in mentor_home
     assert 'data-testid="my-classes"' not in world.client("enterprise2").get("/").content.decode()
+
+
+def test_a_withdrawn_apprentice_is_replaced_before_the_cut_off(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    enrollment, client = programme.enrollment, world.client("enterprise")
+    base = f"/programmes/enrollments/{enrollment.pk}/"
+    client.post(base + "withdraw/", {"withdraw-on": "2026-03-20", "withdraw-reason": "left"})
+    page = client.get(base)
+    assert "substitute" in [action["name"] for action in page.context["action_forms"]]
+    number = make_resident_id("500105", dt.date(2002, 4, 4), 31, gender="M")
+    data = {
+        "substitute-id_number": number,
+        "substitute-person_name": "顶岗",
+        "substitute-category": ApprenticeCategory.NEW_HIRE,
+        "substitute-contract_start": "2026-03-25",
+        "substitute-contract_end": "2028-03-24",
+        "substitute-social_insurance": "on",
+        "substitute-effective_date": "2026-04-01",
+    }
+    response = client.post(base + "substitute/", data)
+    assert response.status_code == 302, response.content.decode()[:800]
+    substitute = Enrollment.objects.get(person__id_number=number)
+    assert substitute.substitute_for == enrollment and substitute.cohort == enrollment.cohort
+    assert response["Location"] == f"/programmes/enrollments/{substitute.pk}/"
+    again = client.post(base + "substitute/", {**data, "substitute-id_number": number})
+    assert again.status_code in (200, 409)
+    assert Enrollment.objects.filter(substitute_for=enrollment).count() == 1
+
+
+def test_a_substitution_after_the_cut_off_is_refused_with_its_reason(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    enrollment, client = programme.enrollment, world.client("enterprise")
+    base = f"/programmes/enrollments/{enrollment.pk}/"
+    client.post(base + "withdraw/", {"withdraw-on": "2026-07-20", "withdraw-reason": "left"})
+    number = make_resident_id("500105", dt.date(2002, 4, 4), 32, gender="F")
+    response = client.post(
+        base + "substitute/",
+        {
+            "substitute-id_number": number,
+            "substitute-person_name": "迟到",
+            "substitute-category": ApprenticeCategory.NEW_HIRE,
+            "substitute-contract_start": "2026-07-01",
+            "substitute-social_insurance": "on",
+            "substitute-effective_date": "2026-08-01",
+        },
+    )
+    assert response.status_code == 409
+    assert [p.code for p in response.context["refused"].problems]
+    assert not Enrollment.objects.filter(person__id_number=number).exists()
+    assert not Person.objects.filter(id_number=number).exists()
+
+
+def test_an_apprentice_moves_to_another_class_of_the_same_enterprise(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    target = make_cohort(world, status=CohortStatus.IN_TRAINING)
+    other = make_cohort(world, status=CohortStatus.IN_TRAINING, enterprise=world.enterprise2)
+    base = f"/programmes/enrollments/{programme.enrollment.pk}/"
+    client = world.client("enterprise")
+    choices = client.get(base).context["action_forms"]
+    transfer = next(a for a in choices if a["name"] == "transfer")["form"]
+    assert target in transfer.fields["to"].queryset and other not in transfer.fields["to"].queryset
+    refused = client.post(
+        base + "transfer/", {"transfer-to": other.pk, "transfer-effective_date": "2026-05-01"}
+    )
+    failed = next(a for a in refused.context["action_forms"] if a["name"] == "transfer")
+    assert refused.status_code == 200 and "to" in failed["form"].errors
+    response = client.post(
+        base + "transfer/", {"transfer-to": target.pk, "transfer-effective_date": "2026-05-01"}
+    )
+    assert response.status_code == 302, response.content.decode()[:800]
+    assert reload(programme.enrollment).status == EnrollmentStatus.WITHDRAWN
+    moved = Enrollment.objects.get(cohort=target, person=programme.enrollment.person)
+    assert response["Location"] == f"/programmes/enrollments/{moved.pk}/"

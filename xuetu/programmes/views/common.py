@@ -127,7 +127,7 @@ class ActionMixin:
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         self.check_allowed()
-        form = self.make_form(request.POST)
+        form = self.form = self.make_form(request.POST)
         if form is not None and not form.is_valid():
             return self.again(form=form)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,9 @@ from xuetu.programmes.models import (
     Enrollment,
     EnrollmentEvent,
 )
+from xuetu.programmes.services.enrollments import AFTER_APPROVAL
 from xuetu.programmes.views.common import ActionMixin, passes
+from xuetu.registry.services import person_create
 
 ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
     # action: (the status it moves to, or None; the statuses it applies to)
@@ -29,6 +32,16 @@ ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
     "pause": (EnrollmentStatus.PAUSED, frozenset()),
     "resume": (EnrollmentStatus.ACTIVE, frozenset({EnrollmentStatus.PAUSED})),
     "change_mentor": (None, rules.OPEN_ENROLLMENT_STATUSES),
+    "transfer": (None, rules.OPEN_ENROLLMENT_STATUSES),
+    "substitute": (None, frozenset({EnrollmentStatus.WITHDRAWN})),
+}
+ACTION_TITLES = {
+    "withdraw": _("Withdraw"),
+    "pause": _("Pause the training"),
+    "resume": _("Resume the training"),
+    "change_mentor": _("Change the mentor"),
+    "transfer": _("Transfer to another class"),
+    "substitute": _("Substitute another apprentice"),
 }
 
 
@@ -40,7 +53,18 @@ def enrollment_actions(user, enrollment: Enrollment) -> list[str]:
     for name, (target, only) in ENROLLMENT_ACTIONS.items():
         if (target is None or target in allowed) and (not only or enrollment.status in only):
             found.append(name)
+    if "substitute" in found and not may_be_substituted(enrollment):
+        found.remove("substitute")
     return found
+
+
+def may_be_substituted(enrollment: Enrollment) -> bool:
+    """Worth offering: the class is approved or training and nobody replaced this one yet
+    (the cut-off date is the service's to check, with its reason)."""
+    return (
+        enrollment.cohort.status in AFTER_APPROVAL
+        and not Enrollment.objects.filter(substitute_for=enrollment).exists()
+    )
 
 
 def event_summary(event: EnrollmentEvent) -> str:
@@ -84,12 +108,14 @@ class EnrollmentDetail(ScopedDetailView):
         names = enrollment_actions(self.request.user, enrollment)
         context.update(history=history, refused=refused, can_edit=False)
         context["action_forms"] = [
-            (
-                name,
-                failed
+            {
+                "name": name,
+                "title": ACTION_TITLES[name],
+                "url": reverse(f"programmes:enrollment_{name}", args=[enrollment.pk]),
+                "form": failed
                 if getattr(failed, "action", None) == name
                 else action_form(name, enrollment),
-            )
+            }
             for name in names
         ]
         return context
@@ -97,7 +123,8 @@ class EnrollmentDetail(ScopedDetailView):
 
 def action_form(name: str, enrollment: Enrollment, data=None):
     form_class = forms.ENROLLMENT_ACTION_FORMS[name]
-    extra = {"enrollment": enrollment} if name == "change_mentor" else {}
+    needs_enrollment = {"change_mentor", "transfer", "substitute"}
+    extra = {"enrollment": enrollment} if name in needs_enrollment else {}
     form = form_class(data, prefix=name, **extra)
     form.action = name
     return form
@@ -138,3 +165,37 @@ class EnrollmentResume(EnrollmentAction):
 class EnrollmentChangeMentor(EnrollmentAction):
     action, service = "change_mentor", services.enrollment_change_mentor
     done = _("The mentor was changed.")
+
+
+class EnrollmentTransfer(EnrollmentAction):
+    action = "transfer"
+    done = _("The apprentice was transferred; this is the new class's record.")
+
+    def perform(self, data: dict[str, Any]) -> None:
+        self.result = services.enrollment_transfer(
+            by=self.request.user, enrollment=self.object, **data
+        )
+
+    def object_url(self) -> str:
+        return reverse("programmes:enrollment_detail", args=[self.result.pk])
+
+
+class EnrollmentSubstitute(EnrollmentAction):
+    action = "substitute"
+    done = _("The substitute is on the roster.")
+
+    def perform(self, data: dict[str, Any]) -> None:
+        form, by, cohort = self.form, self.request.user, self.object.cohort
+        with transaction.atomic():
+            person = form.person or person_create(
+                by=by,
+                organisation=cohort.enterprise,
+                name=data["person_name"],
+                id_number=data["id_number"],
+            )
+            self.result = services.enrollment_substitute(
+                by=by, withdrawn=self.object, person=person, **form.service_fields()
+            )
+
+    def object_url(self) -> str:
+        return reverse("programmes:enrollment_detail", args=[self.result.pk])
