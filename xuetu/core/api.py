@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xuetu.core.access import can_manage, scope_for
+from xuetu.core.ids import ID_PATTERN, parse_id
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -54,6 +55,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     permission_classes = [ScopedPermission]
+    lookup_value_regex = ID_PATTERN
     model: type[models.Model]
 
     def get_queryset(self) -> models.QuerySet:
@@ -75,7 +77,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
         raise NotImplementedError
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class SafeRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key given by id; an id that cannot exist is 'not found', as any other."""
+
+    def to_internal_value(self, data: Any):
+        if parse_id(data) is None and not isinstance(data, bool | list | dict):
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class ScopedRelatedField(SafeRelatedField):
     """A foreign key the user may only point at rows they can see; others are 'not found'."""
 
     def get_queryset(self) -> models.QuerySet:

@@ -21,8 +21,9 @@ from rest_framework.response import Response
 
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
-from xuetu.core.api import ScopedRelatedField, ScopedViewSet
+from xuetu.core.api import SafeRelatedField, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import mask_id_number
+from xuetu.core.ids import parse_id
 from xuetu.programmes import selectors, services
 from xuetu.programmes.choices import MentorKind, WithdrawalReason
 from xuetu.programmes.models import (
@@ -73,10 +74,10 @@ class ProgrammeViewSet(ScopedViewSet):
     def id_param(self, name: str) -> int | None:
         # Plain id filters: an unknown or hidden id gives an empty list, never "no such row".
         value = self.request.query_params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(value) if value.isdigit() else None
 
 
-class PartnerField(serializers.PrimaryKeyRelatedField):
+class PartnerField(SafeRelatedField):
     """The other party of an agreement or class. Any active enterprise or institution may be
     named (the registry of partners is not secret); the service then requires the user to
     manage one of the two sides."""

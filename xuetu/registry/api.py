@@ -14,6 +14,7 @@ from xuetu.core.identifiers import (
     parse_resident_id,
     validate_mobile,
 )
+from xuetu.core.ids import ID_PATTERN
 from xuetu.registry import services
 from xuetu.registry.masking import shows_full_id
 from xuetu.registry.models import (
@@ -48,6 +49,8 @@ class OccupationSerializer(serializers.ModelSerializer):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
+
     def get_queryset(self):
         return self.queryset.model.objects.for_user(self.request.user)
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.core.filters import SafeModelChoiceFilter
 from xuetu.registry.choices import EnterpriseSize, Gender, InstitutionType
 from xuetu.registry.models import (
     District,
@@ -14,13 +15,9 @@ from xuetu.registry.models import (
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(
-        label=_("district"), queryset=District.objects.all()
-    )
+    district = SafeModelChoiceFilter(label=_("district"), queryset=District.objects.all())
     size = django_filters.ChoiceFilter(label=_("size"), choices=EnterpriseSize.choices)
-    chains = django_filters.ModelChoiceFilter(
-        label=_("industry chain"), queryset=IndustryChain.objects.all()
-    )
+    chains = SafeModelChoiceFilter(label=_("industry chain"), queryset=IndustryChain.objects.all())
 
     class Meta:
         model = Enterprise
@@ -28,9 +25,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 
 class InstitutionFilter(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(
-        label=_("district"), queryset=District.objects.all()
-    )
+    district = SafeModelChoiceFilter(label=_("district"), queryset=District.objects.all())
     institution_type = django_filters.ChoiceFilter(
         label=_("institution type"), choices=InstitutionType.choices
     )
@@ -49,9 +44,7 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class IndustryChainFilter(django_filters.FilterSet):
-    cluster = django_filters.ModelChoiceFilter(
-        label=_("cluster"), queryset=IndustryCluster.objects.all()
-    )
+    cluster = SafeModelChoiceFilter(label=_("cluster"), queryset=IndustryCluster.objects.all())
 
     class Meta:
         model = IndustryChain
@@ -59,9 +52,7 @@ class IndustryChainFilter(django_filters.FilterSet):
 
 
 class OccupationFilter(django_filters.FilterSet):
-    chains = django_filters.ModelChoiceFilter(
-        label=_("industry chain"), queryset=IndustryChain.objects.all()
-    )
+    chains = SafeModelChoiceFilter(label=_("industry chain"), queryset=IndustryChain.objects.all())
 
     class Meta:
         model = Occupation

@@ -1,0 +1,34 @@
+"""django-filter pieces whose id filters answer "no such choice" to impossible ids."""
+
+import django_filters
+from django.db import models
+from django_filters import rest_framework as drf_filters
+from django_filters.fields import ModelChoiceField
+
+from xuetu.core.ids import SafeIdMixin
+
+
+class SafeFilterChoiceField(SafeIdMixin, ModelChoiceField):
+    pass
+
+
+class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeFilterChoiceField
+
+
+class SafeFilterSet(drf_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **drf_filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {
+            **drf_filters.FilterSet.FILTER_DEFAULTS[models.ForeignKey],
+            "filter_class": SafeModelChoiceFilter,
+        },
+        models.OneToOneField: {
+            **drf_filters.FilterSet.FILTER_DEFAULTS[models.OneToOneField],
+            "filter_class": SafeModelChoiceFilter,
+        },
+    }
+
+
+class SafeFilterBackend(drf_filters.DjangoFilterBackend):
+    filterset_base = SafeFilterSet
