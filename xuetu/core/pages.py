@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from xuetu.core.access import scope_for
+from xuetu.core.exports import EXPORT_JOB, EXPORTS
 from xuetu.core.jobs import job_create, job_enqueue
 from xuetu.core.models import AuditEvent, Job
 
@@ -95,13 +96,11 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def export_start(request: HttpRequest, kind: str) -> HttpResponse:
-    from xuetu.registry.exports import EXPORT_KINDS
-
-    if kind not in EXPORT_KINDS:
+    if kind not in EXPORTS:
         raise Http404
     job = job_create(
         by=request.user,
-        kind="registry.export",
+        kind=EXPORT_JOB,
         params={"list": kind, "language": request.LANGUAGE_CODE},
     )
     job_enqueue(job)

@@ -8,4 +8,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from xuetu.programmes import tasks  # noqa: F401 - registers the roster import job
+        from xuetu.programmes import exports, tasks  # noqa: F401 - register exports and jobs

@@ -46,7 +46,7 @@ def test_a_job_and_its_file_are_404_to_anyone_but_its_owner(
 
 @pytest.mark.django_db
 def test_the_progress_partial_polls_until_the_job_finishes(world):
-    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "district"})
+    job = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
     client = world.client("bureau")
     running = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="load delay:1s"' in running
@@ -57,7 +57,7 @@ def test_the_progress_partial_polls_until_the_job_finishes(world):
 
 @pytest.mark.django_db
 def test_a_failing_job_records_why(world):
-    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "nope"})
+    job = job_create(by=world.users["bureau"], kind="export", params={"list": "nope"})
     job_run(job)
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "nope" in job.message
@@ -65,7 +65,7 @@ def test_a_failing_job_records_why(world):
 
 @pytest.mark.django_db
 def test_the_terminal_progress_bar_draws_to_the_end(world):
-    job = job_create(by=world.users["bureau"], kind="registry.export", params={"list": "district"})
+    job = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
     stream = io.StringIO()
     progress = JobProgress(job, stream=stream, step=1)
     progress.start(4)

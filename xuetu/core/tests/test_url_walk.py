@@ -65,7 +65,7 @@ def owned(world):
     from xuetu.programmes.tests.factories import build_programme, owned_programme_objects
 
     user = world.users["enterprise"]
-    job = job_create(by=user, kind="registry.export", params={"list": "person"})
+    job = job_create(by=user, kind="export", params={"list": "person"})
     return {
         "registry.enterprise": world.enterprise,
         "registry.person": world.people["worker"],

@@ -821,3 +821,20 @@ def test_an_apprentice_moves_to_another_class_of_the_same_enterprise(world):
     assert reload(programme.enrollment).status == EnrollmentStatus.WITHDRAWN
     moved = Enrollment.objects.get(cohort=target, person=programme.enrollment.person)
     assert response["Location"] == f"/programmes/enrollments/{moved.pk}/"
+
+
+def test_the_class_list_and_the_rosters_export_to_excel_for_what_the_user_sees(
+    world, django_capture_on_commit_callbacks
+):
+    from xuetu.core.excel import read_rows
+
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    make_cohort(world, enterprise=world.enterprise2)
+    client = world.client("enterprise")
+    for kind, expected in (("cohort", programme.cohort.code), ("enrollment", "舒晓超")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/export/{kind}/")
+        job = Job.objects.get(pk=response["Location"].strip("/").split("/")[-1])
+        assert job.state == JobState.DONE, job.message
+        rows = read_rows(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))
+        assert len(rows) == 2 and expected in rows[1]
