@@ -16,11 +16,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav": []}
     scope = scope_for(user)
-    nav = [(_("Home"), reverse("home"))]
+    nav = [(_("Home"), reverse("home"), 0)]
+    unread = unread_notices(user) if scope.org_ids else 0
     for label, name, show in _items(scope):
         if show:
-            nav.append((label, reverse(name)))
+            badge = unread if name == "programmes:notice_list" else 0
+            nav.append((label, reverse(name), badge))
     return {"nav": nav, "scope": scope}
+
+
+def unread_notices(user) -> int:
+    from xuetu.core.models import Notice
+
+    return Notice.objects.for_user(user).filter(read_at__isnull=True).count()
 
 
 def _items(scope) -> list[tuple[Any, str, bool]]:

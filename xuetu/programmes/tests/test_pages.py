@@ -838,3 +838,14 @@ def test_the_class_list_and_the_rosters_export_to_excel_for_what_the_user_sees(
         assert job.state == JobState.DONE, job.message
         rows = read_rows(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))
         assert len(rows) == 2 and expected in rows[1]
+
+
+def test_unread_notices_show_in_the_navigation_until_read(world):
+    Notice.objects.create(organisation=world.district_bureau, text="开班申请已提交", url="/")
+    client = world.client("district")
+    assert 'data-testid="unread-notices">1<' in client.get("/").content.decode()
+    assert (
+        'data-testid="unread-notices"' not in world.client("enterprise").get("/").content.decode()
+    )
+    assert "开班申请已提交" in client.get("/programmes/notices/").content.decode()
+    assert 'data-testid="unread-notices"' not in client.get("/").content.decode()
