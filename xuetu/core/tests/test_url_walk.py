@@ -119,7 +119,15 @@ def test_another_organisations_objects_are_404_on_every_route(world, owned):
 def test_list_routes_do_not_show_another_organisations_objects(world, owned):
     client_pages = world.client("enterprise2")
     client_api = world.api("enterprise2")
-    secrets = [world.enterprise.name, world.enterprise.uscc, world.people["worker"].id_number]
+    secrets = [
+        world.enterprise.name,
+        world.enterprise.uscc,
+        world.people["worker"].id_number,
+        owned["programmes.cohort"].code,
+        owned["programmes.cooperationagreement"].number,
+        owned["programmes.appointment"].number,
+        owned["programmes.enrollment"].person.id_number,
+    ]
     for pattern, name, _callback in all_routes():
         if has_params(pattern) or name in PUBLIC_URL_NAMES or name == "healthz":
             continue
