@@ -148,7 +148,8 @@ def make_resident_id(area: str, birth: datetime.date, seq: int, *, gender: str) 
 
 
 def normalise_uscc(raw: str) -> str:
-    return _compact(raw).upper()
+    # The same Excel apostrophe as on ID numbers, which codes with many digits also carry.
+    return _compact(raw).removeprefix("'").upper()
 
 
 def check_uscc(raw: str) -> UsccCheck:

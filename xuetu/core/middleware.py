@@ -25,7 +25,14 @@ class RequestContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is client-controlled unless a proxy is configured.
+    """The address the audit log records. Behind our own TLS proxy (BEHIND_TLS_PROXY) that is
+    the last X-Forwarded-For entry, the one the proxy added; earlier entries are the client's
+    to forge, and without a proxy the header is ignored altogether."""
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -41,11 +41,22 @@ def current_policy(on: dt.date) -> ProgrammePolicy:
     return policy or ProgrammePolicy(name="default", effective_from=on)
 
 
+ENDED_COHORT_STATUSES = (
+    CohortStatus.REJECTED,
+    CohortStatus.WITHDRAWN,
+    CohortStatus.COMPLETED,
+    CohortStatus.CLOSED,
+)
+
+
 def mentor_loads(mentor_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> dict[int, int]:
     """Open enrollments per mentor, in either role, leaving out the enrollments `exclude`."""
     ids = list(mentor_ids)
-    open_rows = Enrollment.objects.filter(status__in=rules.OPEN_ENROLLMENT_STATUSES).exclude(
-        pk__in=list(exclude)
+    # Apprentices of a rejected or withdrawn filing, or a finished class, take no place.
+    open_rows = (
+        Enrollment.objects.filter(status__in=rules.OPEN_ENROLLMENT_STATUSES)
+        .exclude(cohort__status__in=ENDED_COHORT_STATUSES)
+        .exclude(pk__in=list(exclude))
     )
     loads: dict[int, int] = defaultdict(int)
     for role in ("enterprise_mentor", "institution_mentor"):

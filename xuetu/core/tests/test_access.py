@@ -64,3 +64,14 @@ def test_audit_events_cannot_be_changed_or_deleted(world):
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).action == "x.test"
+
+
+@pytest.mark.django_db
+def test_the_audit_log_records_the_proxys_client_address_only_behind_our_proxy(rf, settings):
+    from xuetu.core.middleware import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_TLS_PROXY = False
+    assert client_ip(request) == "127.0.0.1"
+    settings.BEHIND_TLS_PROXY = True
+    assert client_ip(request) == "10.1.2.3"

@@ -321,3 +321,7 @@ def test_validate_mobile_accepts(raw: str) -> None:
 )
 def test_validate_mobile_refuses(raw: str) -> None:
     assert refusal_code(validate_mobile, raw) == "mobile"
+
+
+def test_a_uscc_typed_with_an_excel_apostrophe_is_read():
+    assert check_uscc("'91110108551385082Q").number == "91110108551385082Q"

@@ -86,3 +86,24 @@ def test_the_export_command_draws_a_bar_and_writes_the_file(world, tmp_path):
     assert "100% 1/1" in out.getvalue()
     rows = read_rows(target.read_bytes())
     assert [row[0] for row in rows[1:]] == [world.enterprise.name]
+
+
+@pytest.mark.django_db
+def test_old_finished_jobs_and_their_files_are_purged(world):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
+    job_run(old)
+    new = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
+    job_run(new)
+    old.refresh_from_db()
+    path = old.result_file.path
+    Job.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=40))
+    call_command("purge_jobs", days=30, stdout=io.StringIO())
+    assert list(Job.objects.values_list("pk", flat=True)) == [new.pk]
+    import os
+
+    assert not os.path.exists(path)

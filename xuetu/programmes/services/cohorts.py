@@ -246,6 +246,12 @@ def _review(
         raise ValidationError({"comment": _("Say what the enterprise should change or why.")})
     values = {"reviewed_at": timezone.now(), "reviewed_by": actor(by), "review_comment": comment}
     with transaction.atomic():
+        if new == CohortStatus.APPROVED:
+            # What was true at submission may not be now (an agreement edited since, say).
+            refuse_if(rules.transition_problems(cohort.status, new))
+            stored = Cohort.objects.get(pk=cohort.pk)
+            if stored.status == cohort.status:  # else the move says "changed meanwhile"
+                refuse_if(filing_problems(stored), _("The filing no longer passes its checks."))
         _move_cohort(by=by, cohort=cohort, new=new, action=action, values=values)
         message = say(REVIEW_MESSAGES[new], code=cohort.code, comment=comment)
         notify([cohort.enterprise, cohort.institution], message, cohort_url(cohort))

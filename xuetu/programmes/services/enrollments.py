@@ -87,9 +87,12 @@ def _check_mentors(
     problems: list[Problem] = []
     for role, mentor in chosen.items():
         facts = selectors.mentor_facts(mentor, load=loads[mentor.pk])
-        found = rules.capacity_problems(facts, policy, adding=1)
+        # Qualification too, not only at submission: a change after approval is checked alike.
+        found = rules.mentor_problems(facts, policy) + rules.capacity_problems(
+            facts, policy, adding=1
+        )
         problems += [Problem(p.code, p.message, role) for p in found]
-    refuse_if(problems, _("The mentor has no room for another apprentice."))
+    refuse_if(problems, _("This mentor cannot take the apprentice."))
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,8 @@ def enrollment_withdraw(
 ) -> Enrollment:
     require_manager(by, enrollment.cohort.enterprise_id)
     with transaction.atomic():
+        # A roster that changes under review is a new filing: back to draft, like any edit.
+        reopen(by, enrollment.cohort)
         return _move_enrollment(
             by=by,
             enrollment=enrollment,
@@ -502,6 +507,7 @@ def enrollment_transfer(
     }
     start = max(to.planned_start, effective_date)
     with transaction.atomic():
+        reopen(by, source)  # the source roster changes: a filing under review is a draft again
         moved = _admit(
             to,
             enrollment.person,

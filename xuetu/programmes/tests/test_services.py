@@ -801,3 +801,60 @@ def test_the_submit_check_runs_the_same_queries_for_a_roster_of_1_and_of_30(prog
         problems = services.filing_problems(cohort)
     assert [p.code for p in problems] == ["headcount_mismatch"]
     assert len(thirty) == len(one)
+
+
+# Findings of the rules review --------------------------------------------------------------
+def test_approval_rechecks_the_filing_and_refuses_if_it_no_longer_passes(world):
+    programme = build_programme(world, status=CohortStatus.SUBMITTED)
+    agreement = programme.agreement
+    CooperationAgreement.objects.filter(pk=agreement.pk).update(institution_confirmed_at=None)
+    with pytest.raises(TransitionRefused) as refused:
+        services.cohort_approve(by=world.users["district"], cohort=programme.cohort)
+    assert "agreement_not_in_force" in [p.code for p in refused.value.problems]
+    assert Cohort.objects.get(pk=programme.cohort.pk).status == CohortStatus.SUBMITTED
+    assert not events(programme.cohort, "cohort.approve")
+
+
+def test_withdrawing_an_apprentice_from_a_filing_under_review_makes_it_a_draft(world):
+    programme = build_programme(world, status=CohortStatus.SUBMITTED)
+    services.enrollment_withdraw(
+        by=world.users["enterprise"],
+        enrollment=programme.enrollment,
+        on=START,
+        reason=WithdrawalReason.LEFT,
+    )
+    assert Cohort.objects.get(pk=programme.cohort.pk).status == CohortStatus.DRAFT
+    assert events(programme.cohort, "cohort.reopen")
+
+
+def test_a_mentor_change_after_approval_needs_a_qualified_mentor(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    novice = make_mentor(world, certificate_level=5, years_experience=1)
+    with pytest.raises(TransitionRefused) as refused:
+        services.enrollment_change_mentor(
+            by=world.users["enterprise"],
+            enrollment=programme.enrollment,
+            kind=MentorKind.ENTERPRISE,
+            mentor=novice,
+            effective_date=START,
+        )
+    assert "mentor_unqualified" in [p.code for p in refused.value.problems]
+    assert Enrollment.objects.get(pk=programme.enrollment.pk).enterprise_mentor == programme.mentor
+
+
+def test_apprentices_of_a_rejected_filing_do_not_take_a_mentors_places(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    rejected = make_cohort(world, status=CohortStatus.REJECTED, planned_headcount=10)
+    for _ in range(10):
+        make_enrollment(world, rejected, enterprise_mentor=programme.mentor)
+    newcomer = make_person(organisation=world.enterprise)
+    draft = make_cohort(world)
+    enrollment = services.enrollment_create(
+        by=world.users["enterprise"],
+        cohort=draft,
+        person=newcomer,
+        category=ApprenticeCategory.NEW_HIRE,
+        contract_start=dt.date(2026, 1, 1),
+        enterprise_mentor=programme.mentor,
+    )
+    assert enrollment.enterprise_mentor == programme.mentor
