@@ -150,9 +150,20 @@ def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
         reopened = cohort.status != CohortStatus.DRAFT
         cohort.status = CohortStatus.DRAFT
         record_update(by=by, instance=cohort, organisation=cohort.enterprise)
+        _roster_follows(cohort, before)
         if reopened:
             notify_reopened(cohort)
     return cohort
+
+
+def _roster_follows(cohort: Cohort, before: dict[str, Any]) -> None:
+    """The roster of a filing follows its class: another institution means its teachers must
+    be named again (the filing check then asks for them), a new end date is everyone's."""
+    roster = Enrollment.objects.filter(cohort=cohort)
+    if "institution_id" in before and before["institution_id"] != cohort.institution_id:
+        roster.exclude(institution_mentor=None).update(institution_mentor=None)
+    if "planned_end" in before and before["planned_end"] != cohort.planned_end.isoformat():
+        roster.update(planned_end=cohort.planned_end)
 
 
 def editable_problems(cohort: Cohort) -> list[Problem]:

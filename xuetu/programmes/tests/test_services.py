@@ -858,3 +858,28 @@ def test_apprentices_of_a_rejected_filing_do_not_take_a_mentors_places(world):
         enterprise_mentor=programme.mentor,
     )
     assert enrollment.enterprise_mentor == programme.mentor
+
+
+def test_a_draft_roster_follows_its_class_to_another_institution_and_end_date(world):
+    programme = build_programme(world)
+    from xuetu.programmes.tests.factories import make_agreement
+    from xuetu.registry.models import Institution
+
+    second = Institution.objects.create(
+        kind=OrganisationKind.INSTITUTION,
+        name="重庆工贸技师学院",
+        district=world.jiangbei,
+        institution_type="technician_college",
+    )
+    services.cohort_update(
+        by=world.users["enterprise"],
+        cohort=programme.cohort,
+        institution=second,
+        agreement=make_agreement(world, institution=second),
+        planned_end=dt.date(2027, 2, 28),
+    )
+    enrollment = Enrollment.objects.get(pk=programme.enrollment.pk)
+    assert enrollment.institution_mentor is None
+    assert enrollment.planned_end == dt.date(2027, 2, 28)
+    codes = [p.code for p in services.filing_problems(programme.cohort)]
+    assert "mentor_missing" in codes
