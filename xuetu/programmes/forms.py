@@ -325,6 +325,10 @@ class PauseForm(forms.Form):
     on = date_field(_("paused from"))
 
 
+class CompleteForm(forms.Form):
+    on = date_field(_("completed on"))
+
+
 class ResumeForm(forms.Form):
     on = date_field(_("resumed on"))
 
@@ -381,6 +385,7 @@ class SubstituteForm(EnrollmentCreateForm):
 ENROLLMENT_ACTION_FORMS: dict[str, type[forms.Form]] = {
     "withdraw": WithdrawForm,
     "pause": PauseForm,
+    "complete": CompleteForm,
     "resume": ResumeForm,
     "change_mentor": ChangeMentorForm,
     "transfer": TransferForm,

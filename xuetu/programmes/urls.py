@@ -92,6 +92,7 @@ urlpatterns = [
             "withdraw": views.EnrollmentWithdraw,
             "pause": views.EnrollmentPause,
             "resume": views.EnrollmentResume,
+            "complete": views.EnrollmentComplete,
             "change_mentor": views.EnrollmentChangeMentor,
             "transfer": views.EnrollmentTransfer,
             "substitute": views.EnrollmentSubstitute,

@@ -849,3 +849,17 @@ def test_unread_notices_show_in_the_navigation_until_read(world):
     )
     assert "开班申请已提交" in client.get("/programmes/notices/").content.decode()
     assert 'data-testid="unread-notices"' not in client.get("/").content.decode()
+
+
+def test_one_apprentice_completes_on_their_own_date(world):
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    base = f"/programmes/enrollments/{programme.enrollment.pk}/"
+    client = world.client("enterprise")
+    names = [action["name"] for action in client.get(base).context["action_forms"]]
+    assert "complete" in names
+    response = client.post(base + "complete/", {"complete-on": "2028-03-15"})
+    assert response.status_code == 302
+    assert reload(programme.enrollment).status == EnrollmentStatus.COMPLETED
+    history = client.get(base).context["history"]
+    assert history[-1].kind == EnrollmentEventKind.COMPLETED
+    assert world.client("enterprise2").post(base + "complete/", {}).status_code == 404

@@ -31,6 +31,7 @@ ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
     "withdraw": (EnrollmentStatus.WITHDRAWN, frozenset()),
     "pause": (EnrollmentStatus.PAUSED, frozenset()),
     "resume": (EnrollmentStatus.ACTIVE, frozenset({EnrollmentStatus.PAUSED})),
+    "complete": (EnrollmentStatus.COMPLETED, frozenset({EnrollmentStatus.ACTIVE})),
     "change_mentor": (None, rules.OPEN_ENROLLMENT_STATUSES),
     "transfer": (None, rules.OPEN_ENROLLMENT_STATUSES),
     "substitute": (None, frozenset({EnrollmentStatus.WITHDRAWN})),
@@ -39,6 +40,7 @@ ACTION_TITLES = {
     "withdraw": _("Withdraw"),
     "pause": _("Pause the training"),
     "resume": _("Resume the training"),
+    "complete": _("Training completed"),
     "change_mentor": _("Change the mentor"),
     "transfer": _("Transfer to another class"),
     "substitute": _("Substitute another apprentice"),
@@ -199,3 +201,10 @@ class EnrollmentSubstitute(EnrollmentAction):
 
     def object_url(self) -> str:
         return reverse("programmes:enrollment_detail", args=[self.result.pk])
+
+
+class EnrollmentComplete(EnrollmentAction):
+    """One apprentice finishing on their own date (one who resumed after the class ended)."""
+
+    action, service = "complete", services.enrollment_complete
+    done = _("The apprentice completed the training.")
