@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from xuetu.core.excel import write_xlsx
 from xuetu.core.jobs import JobProgress, job_handler
@@ -33,7 +33,7 @@ def list_export(name: str) -> Callable[[ListExport], ListExport]:
     return register
 
 
-@job_handler(EXPORT_JOB)
+@job_handler(EXPORT_JOB, gettext_lazy("Excel export"))
 def export_list(job: Job, progress: JobProgress) -> None:
     user = get_user_model().objects.get(pk=job.owner_id)
     name = job.params["list"]

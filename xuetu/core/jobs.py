@@ -21,9 +21,15 @@ logger = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[Job, JobProgress], None]] = {}
 
 
-def job_handler(kind: str):
+LABELS: dict[str, Any] = {}
+
+
+def job_handler(kind: str, label: Any = None):
+    """Registers the function that does a kind of job; `label` is what pages call it."""
+
     def register(function: Callable[[Job, JobProgress], None]):
         HANDLERS[kind] = function
+        LABELS[kind] = label or kind
         return function
 
     return register

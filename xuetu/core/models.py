@@ -128,6 +128,12 @@ class Job(models.Model):
         return int(self.done * 100 / self.total) if self.total else 0
 
     @property
+    def label(self):
+        from xuetu.core.jobs import LABELS
+
+        return LABELS.get(self.kind, self.kind)
+
+    @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
 

@@ -61,7 +61,7 @@ def roster_import_start(
     return job
 
 
-@job_handler(ROSTER_IMPORT)
+@job_handler(ROSTER_IMPORT, _("Roster import"))
 def roster_import_job(job: Job, progress: JobProgress) -> None:
     params = job.params
     by = User.objects.get(pk=job.owner_id)

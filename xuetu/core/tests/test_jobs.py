@@ -107,3 +107,10 @@ def test_old_finished_jobs_and_their_files_are_purged(world):
     import os
 
     assert not os.path.exists(path)
+
+
+@pytest.mark.django_db
+def test_a_job_page_names_the_work_in_the_users_language(world):
+    job = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
+    page = world.client("bureau").get(f"/jobs/{job.pk}/").content.decode()
+    assert "导出Excel" in page and ">export<" not in page
