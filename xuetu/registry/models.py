@@ -192,10 +192,18 @@ class Institution(Organisation):
 
 class PersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
+        # Also the apprentices of one's own classes, whoever registered them first (someone
+        # who changed employer, say); a subquery, so the list has no duplicate rows.
+        trained = Person.objects.filter(
+            models.Q(enrollments__cohort__enterprise_id__in=scope.org_ids)
+            | models.Q(enrollments__cohort__institution_id__in=scope.org_ids)
+            | models.Q(enrollments__cohort__enterprise__district_id__in=scope.district_ids)
+        ).values("pk")
         return (
             models.Q(registered_by_id__in=scope.org_ids)
             | models.Q(registered_by__district_id__in=scope.district_ids)
             | models.Q(user_id=scope.user_id)
+            | models.Q(pk__in=trained)
         )
 
     def manage_q(self, scope: Scope) -> models.Q:

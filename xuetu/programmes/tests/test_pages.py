@@ -863,3 +863,17 @@ def test_one_apprentice_completes_on_their_own_date(world):
     history = client.get(base).context["history"]
     assert history[-1].kind == EnrollmentEventKind.COMPLETED
     assert world.client("enterprise2").post(base + "complete/", {}).status_code == 404
+
+
+def test_an_enterprise_sees_its_apprentice_registered_by_another_employer(world):
+    from xuetu.programmes.tests.factories import make_enrollment, make_person
+
+    cohort = make_cohort(world, status=CohortStatus.IN_TRAINING)
+    newcomer = make_person("转来的", organisation=world.enterprise2)
+    make_enrollment(world, cohort, person=newcomer)
+    assert world.client("enterprise").get(f"/registry/people/{newcomer.pk}/").status_code == 200
+    assert world.client("school").get(f"/registry/people/{newcomer.pk}/").status_code == 200
+    stranger = make_person("路人", organisation=world.enterprise2)
+    assert world.client("enterprise").get(f"/registry/people/{stranger.pk}/").status_code == 404
+    people = world.client("enterprise").get("/registry/people/").context["object_list"]
+    assert len(people) == len(set(people))
