@@ -71,10 +71,14 @@ class ProgrammeViewSet(ScopedViewSet):
         scope = scope_for(self.request.user)
         return scope.city or bool(scope.managed_org_ids)
 
-    def id_param(self, name: str) -> int | None:
-        # Plain id filters: an unknown or hidden id gives an empty list, never "no such row".
-        value = self.request.query_params.get(name, "")
-        return parse_id(value) if value.isdigit() else None
+    def filter_by_ids(self, queryset: models.QuerySet, *names: str) -> models.QuerySet:
+        """`?cohort=3` style filters. An unknown or hidden id gives an empty list, never
+        "no such row"; an id that cannot exist is ignored."""
+        for name in names:
+            value = self.request.query_params.get(name, "")
+            if (pk := parse_id(value) if value.isdigit() else None) is not None:
+                queryset = queryset.filter(**{f"{name}_id": pk})
+        return queryset
 
 
 class PartnerField(SafeRelatedField):
@@ -301,10 +305,7 @@ class CohortViewSet(ProgrammeViewSet):
             .select_related("enterprise", "institution", "occupation")
             .order_by("-planned_start", "code")
         )
-        for name in ("enterprise", "institution", "occupation"):
-            if (pk := self.id_param(name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id": pk})
-        return queryset
+        return self.filter_by_ids(queryset, "enterprise", "institution", "occupation")
 
     def create_object(self, data: dict[str, Any]) -> Cohort:
         return services.cohort_create(by=self.request.user, **data)
@@ -502,10 +503,7 @@ class EnrollmentViewSet(ProgrammeViewSet):
             )
             .order_by("cohort_id", "person__name", "pk")
         )
-        for name in ("cohort", "person"):
-            if (pk := self.id_param(name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id": pk})
-        return queryset
+        return self.filter_by_ids(queryset, "cohort", "person")
 
     def create_object(self, data: dict[str, Any]) -> Enrollment:
         return services.enrollment_create(by=self.request.user, **data)
