@@ -22,7 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if show:
             badge = unread if name == "programmes:notice_list" else 0
             nav.append((label, reverse(name), badge))
-    return {"nav": nav, "scope": scope}
+    registries = [(label, reverse(name)) for label, name, show in _registries(scope) if show]
+    return {"nav": nav, "nav_registries": registries, "scope": scope}
 
 
 def unread_notices(user) -> int:
@@ -38,11 +39,18 @@ def _items(scope) -> list[tuple[Any, str, bool]]:
         (_("Agreements"), "programmes:agreement_list", staff),
         (_("Mentors"), "programmes:mentor_list", staff),
         (_("Notices"), "programmes:notice_list", bool(scope.org_ids)),
+        (_("Audit log"), "core:audit_list", scope.city),
+    ]
+
+
+def _registries(scope) -> list[tuple[Any, str, bool]]:
+    """The registries, in one drop-down so the bar fits a laptop screen in either language."""
+    staff = scope.city or bool(scope.district_ids) or bool(scope.managed_org_ids)
+    return [
         (_("Enterprises"), "registry:enterprise_list", staff),
         (_("Institutions"), "registry:institution_list", True),
         (_("People"), "registry:person_list", staff),
         (_("Occupations"), "registry:occupation_list", True),
         (_("Industry chains"), "registry:industrychain_list", True),
         (_("Districts"), "registry:district_list", True),
-        (_("Audit log"), "core:audit_list", scope.city),
     ]

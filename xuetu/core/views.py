@@ -130,5 +130,6 @@ def label_empty_choices(form) -> None:
         label = _("%(label)s: all") % {"label": capfirst(field.label)}
         if hasattr(field, "empty_label"):
             field.empty_label = label
+            field.widget.choices = field.choices  # a plain choice widget keeps its own copy
         elif getattr(field, "choices", None) and next(iter(field.choices))[0] == "":
             field.choices = [("", label), *list(field.choices)[1:]]
