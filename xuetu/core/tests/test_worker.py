@@ -47,16 +47,19 @@ def worker(tmp_path):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "xuetu", "worker", "--pool=solo", "-l", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "xuetu", "worker", "--pool=solo", "-l", "info"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        process.log = log
+        yield process
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def test_a_job_runs_in_a_separate_worker_through_redis(world, worker, settings):
@@ -66,10 +69,12 @@ def test_a_job_runs_in_a_separate_worker_through_redis(world, worker, settings):
     from xuetu.core.tasks import run_job
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = BROKER
     try:
         job = job_create(by=world.users["bureau"], kind="export", params={"list": "enterprise"})
-        sent = run_job.delay(job.pk)
+        # An explicit connection: earlier tests may have left the app's producer pool bound to
+        # the default broker URL.
+        with app.connection_for_write(BROKER) as connection:
+            sent = run_job.apply_async((job.pk,), connection=connection)
         assert not isinstance(sent, EagerResult)  # queued in Redis, not run in this process
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -79,6 +84,6 @@ def test_a_job_runs_in_a_separate_worker_through_redis(world, worker, settings):
             time.sleep(0.5)
     finally:
         app.conf.task_always_eager = True
-    assert job.state == JobState.DONE, (job.state, job.message)
+    assert job.state == JobState.DONE, (job.state, job.message, worker.log.read_text()[-3000:])
     assert job.total == job.done == 2
     assert Job.objects.get(pk=job.pk).result_file.name.endswith(".xlsx")
