@@ -79,3 +79,16 @@ def _field_name(model: type[models.Model], attname: str) -> str:
         if field.attname == attname:
             return field.name
     return attname
+
+
+def notices_mark_read(*, by, ids: list[int]) -> int:
+    """Marks the user's shown notices read. A read mark is the reader's bookkeeping, not a
+    change to the record, so it writes no audit event."""
+    from django.utils import timezone
+
+    from xuetu.core.models import Notice
+
+    if not ids:
+        return 0
+    unread = Notice.objects.for_user(by).filter(pk__in=ids, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

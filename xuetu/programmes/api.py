@@ -25,7 +25,7 @@ from xuetu.core.api import SafeRelatedField, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import mask_id_number
 from xuetu.core.ids import parse_id
 from xuetu.programmes import selectors, services
-from xuetu.programmes.choices import MentorKind, WithdrawalReason
+from xuetu.programmes.choices import WithdrawalReason
 from xuetu.programmes.models import (
     Cohort,
     CooperationAgreement,
@@ -382,20 +382,6 @@ class CohortViewSet(ProgrammeViewSet):
 
 
 # Enrollments -------------------------------------------------------------------------------
-class TeacherField(ScopedRelatedField):
-    """A mentor the user sees, or a teacher of an institution that teaches one of the user's
-    classes (an enterprise names its partner's teachers without seeing the institution)."""
-
-    def get_queryset(self) -> models.QuerySet:
-        user = self.context["request"].user
-        partners = Cohort.objects.for_user(user).values("institution_id")
-        teaching = Mentor.objects.filter(kind=MentorKind.INSTITUTION, organisation__in=partners)
-        return Mentor.objects.filter(
-            models.Q(pk__in=Mentor.objects.for_user(user).values("pk"))
-            | models.Q(pk__in=teaching.values("pk"))
-        )
-
-
 class EnrollmentSerializer(serializers.ModelSerializer):
     cohort = ScopedRelatedField(queryset=Cohort.objects.all())
     cohort_code = serializers.CharField(source="cohort.code", read_only=True)
@@ -408,7 +394,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     enterprise_mentor_name = serializers.CharField(
         source="enterprise_mentor.person.name", read_only=True, default=None
     )
-    institution_mentor = TeacherField(
+    # Mentor.for_user includes the teachers of the enterprise's partner institutions.
+    institution_mentor = ScopedRelatedField(
         queryset=Mentor.objects.all(), required=False, allow_null=True
     )
     institution_mentor_name = serializers.CharField(

@@ -146,14 +146,17 @@ class CooperationAgreement(models.Model):
 
 class MentorQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        # An enterprise also sees the teachers of the institutions it works with, to name
-        # them as its apprentices' institution mentors.
-        partners = CooperationAgreement.objects.filter(enterprise_id__in=scope.org_ids).values(
-            "institution_id"
+        # An enterprise also sees the teachers of the institutions it works with (by agreement
+        # or by class), to name them as its apprentices' institution mentors.
+        mine = scope.org_ids
+        by_agreement = CooperationAgreement.objects.filter(enterprise_id__in=mine)
+        by_class = Cohort.objects.filter(enterprise_id__in=mine)
+        partners = models.Q(organisation_id__in=by_agreement.values("institution_id")) | models.Q(
+            organisation_id__in=by_class.values("institution_id")
         )
         return (
             models.Q(organisation_id__in=scope.org_ids)
-            | models.Q(organisation_id__in=partners)
+            | (partners & models.Q(kind=MentorKind.INSTITUTION))
             | models.Q(organisation__district_id__in=scope.district_ids)
             | models.Q(person__user_id=scope.user_id)
         )

@@ -119,10 +119,6 @@ class Occupation(Bilingual):
         self.levels = "".join(str(level) for level in self.level_list)
 
 
-class EnterpriseQuerySet(OrganisationQuerySet):
-    pass
-
-
 class Enterprise(Organisation):
     """An enterprise that trains apprentices. Its organisation row holds name and district."""
 
@@ -151,7 +147,7 @@ class Enterprise(Organisation):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
-    objects = EnterpriseQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from xuetu.core.models import Notice
+from xuetu.core.services import notices_mark_read
 from xuetu.core.views import (
     ScopedListView,
 )
@@ -29,13 +28,5 @@ class NoticeList(ScopedListView):
         context = super().get_context_data(**kwargs)
         unread = [n.pk for n in context["object_list"] if n.read_at is None]
         context["unread"] = set(unread)
-        mark_read(self.request.user, unread)
+        notices_mark_read(by=self.request.user, ids=unread)
         return context
-
-
-def mark_read(user, ids: list[int]) -> None:
-    # A read mark is the reader's bookkeeping, not a change to audit.
-    if ids:
-        Notice.objects.for_user(user).filter(pk__in=ids, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )

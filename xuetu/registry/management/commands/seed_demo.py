@@ -68,8 +68,6 @@ def seed_organisations() -> dict[str, Organisation]:
         found[row["key"]] = seed_enterprise(row, districts, chains)
     for row in data["institutions"]:
         found[row["key"]] = seed_institution(row, districts)
-    if "swa" not in found:
-        found["swa"] = next(o for k, o in found.items() if k.startswith("sw"))
     return found
 
 
