@@ -24,6 +24,7 @@ from xuetu.core.access import scope_for
 from xuetu.core.api import SafeRelatedField, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import mask_id_number
 from xuetu.core.ids import parse_id
+from xuetu.core.problems import Refused
 from xuetu.programmes import selectors, services
 from xuetu.programmes.choices import WithdrawalReason
 from xuetu.programmes.models import (
@@ -33,7 +34,6 @@ from xuetu.programmes.models import (
     EnrollmentEvent,
     Mentor,
 )
-from xuetu.programmes.services import TransitionRefused
 from xuetu.registry.choices import SkillLevel
 from xuetu.registry.masking import shows_full_id
 from xuetu.registry.models import Enterprise, Institution, Occupation, Person
@@ -54,7 +54,7 @@ class RefusalSerializer(serializers.Serializer):
 REFUSED = OpenApiResponse(RefusalSerializer, description=_("The change was refused."))
 
 
-def refusal(exc: TransitionRefused) -> Response:
+def refusal(exc: Refused) -> Response:
     body = {"detail": str(exc.detail), "problems": [p.as_dict() for p in exc.problems]}
     return Response(body, status=status.HTTP_409_CONFLICT)
 
@@ -63,7 +63,7 @@ class ProgrammeViewSet(ScopedViewSet):
     """Answers a refused transition with 409 and its problems."""
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, TransitionRefused):
+        if isinstance(exc, Refused):
             return refusal(exc)
         return super().handle_exception(exc)
 

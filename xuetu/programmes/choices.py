@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xuetu.core.transitions import Flow
+
 
 class TrainingMode(models.TextChoices):
     ALTERNATION = "alternation", _("Work–study alternation (工学交替)")
@@ -32,6 +34,32 @@ class CohortStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+_C = CohortStatus
+# DESIGN.md §4. `→ draft` is the edit of a submitted or returned filing, not a button.
+COHORT_FLOW = Flow(
+    CohortStatus,
+    {
+        _C.DRAFT: frozenset({_C.SUBMITTED, _C.WITHDRAWN}),
+        _C.SUBMITTED: frozenset({_C.APPROVED, _C.RETURNED, _C.REJECTED, _C.WITHDRAWN, _C.DRAFT}),
+        _C.RETURNED: frozenset({_C.SUBMITTED, _C.DRAFT}),
+        _C.APPROVED: frozenset({_C.IN_TRAINING}),
+        _C.IN_TRAINING: frozenset({_C.COMPLETED}),
+        _C.COMPLETED: frozenset({_C.CLOSED}),
+    },
+)
+# A class's roster may be edited in these; an edit to a submitted or returned one reopens it.
+EDITABLE_COHORT_STATUSES = frozenset({_C.DRAFT, _C.SUBMITTED, _C.RETURNED})
+# A person on an open enrollment in one of these classes is "training elsewhere"; a draft
+# roster is only a plan and blocks nobody.
+LIVE_COHORT_STATUSES = frozenset({_C.SUBMITTED, _C.RETURNED, _C.APPROVED, _C.IN_TRAINING})
+# Apprentices of a rejected or withdrawn filing, or a finished class, take no mentor's place.
+ENDED_COHORT_STATUSES = frozenset({_C.REJECTED, _C.WITHDRAWN, _C.COMPLETED, _C.CLOSED})
+# Changes after approval (substitution) apply to these.
+APPROVED_COHORT_STATUSES = frozenset({_C.APPROVED, _C.IN_TRAINING})
+# An apprentice may be transferred into these.
+TRANSFER_TARGET_STATUSES = frozenset({_C.DRAFT, _C.APPROVED, _C.IN_TRAINING})
+
+
 class ApprenticeCategory(models.TextChoices):
     NEW_HIRE = "new_hire", _("New hire (新入职)")
     IN_POST = "in_post", _("In post (在岗)")
@@ -46,6 +74,20 @@ class EnrollmentStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", pgettext_lazy("apprentice", "Withdrawn")
+
+
+_E = EnrollmentStatus
+ENROLLMENT_FLOW = Flow(
+    EnrollmentStatus,
+    {
+        _E.ENROLLED: frozenset({_E.ACTIVE, _E.WITHDRAWN}),
+        _E.ACTIVE: frozenset({_E.PAUSED, _E.COMPLETED, _E.WITHDRAWN}),
+        # Someone on a pause may leave the enterprise; making them "resume" first would record
+        # a return to training that never happened.
+        _E.PAUSED: frozenset({_E.ACTIVE, _E.WITHDRAWN}),
+    },
+)
+OPEN_ENROLLMENT_STATUSES = frozenset({_E.ENROLLED, _E.ACTIVE, _E.PAUSED})
 
 
 class WithdrawalReason(models.TextChoices):

@@ -18,6 +18,7 @@ from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import parse_resident_id
 from xuetu.programmes.choices import (
+    TRANSFER_TARGET_STATUSES,
     ApprenticeCategory,
     MentorKind,
     WithdrawalReason,
@@ -28,7 +29,6 @@ from xuetu.programmes.models import (
     Enrollment,
     Mentor,
 )
-from xuetu.programmes.services.enrollments import TRANSFER_TARGETS
 from xuetu.registry.models import Enterprise, Person
 
 SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -367,7 +367,7 @@ class TransferForm(forms.Form):
         self.fields["to"].queryset = (
             Cohort.objects.filter(enterprise_id=enrollment.cohort.enterprise_id)
             .exclude(pk=enrollment.cohort_id)
-            .filter(status__in=TRANSFER_TARGETS)
+            .filter(status__in=TRANSFER_TARGET_STATUSES)
             .select_related("occupation")
             .order_by("-planned_start")
         )

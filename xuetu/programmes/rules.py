@@ -12,11 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.utils.functional import Promise, lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.programmes.choices import CohortStatus, EnrollmentStatus, MentorKind
+from xuetu.core.problems import Problem, say
+from xuetu.programmes.choices import MentorKind
 
 
 class Policy(Protocol):
@@ -32,23 +31,6 @@ class Policy(Protocol):
     retirement_age_male: int
     retirement_age_female: int
     mentor_min_level: int
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a check fails: a stable code for programs, a message for people."""
-
-    code: str
-    message: str | Promise
-    field: str | None = None
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "message": str(self.message), "field": self.field}
-
-    def about(self, subject: str, prefix: str) -> Problem:
-        """The same problem, said of one row of a list (e.g. an apprentice on the roster)."""
-        where = f"{prefix}.{self.field}" if self.field else prefix
-        return Problem(self.code, format_lazy("{}: {}", subject, self.message), where)
 
 
 # Dates -------------------------------------------------------------------------------------
@@ -78,15 +60,6 @@ def duration_months(start: dt.date, last_day: dt.date) -> int:
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - before_birthday
-
-
-_interpolate = lazy(lambda message, params: str(message) % params, str)
-
-
-def say(message: str | Promise, **params: object) -> Promise:
-    """A translated message with `%(name)s` placeholders, still lazy: it is rendered in the
-    language active when it is shown, not when the check ran."""
-    return _interpolate(message, params)
 
 
 # Apprentices -------------------------------------------------------------------------------
@@ -432,51 +405,3 @@ def mentor_roster_problems(roster: Sequence[RosterLine], policy: Policy) -> list
         problems += mentor_problems(mentor, policy)
         problems += capacity_problems(mentor, policy)
     return problems
-
-
-# Transitions -------------------------------------------------------------------------------
-S = CohortStatus
-# DESIGN.md §4. `→ draft` is the edit of a submitted or returned filing, not a button.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.APPROVED, S.RETURNED, S.REJECTED, S.WITHDRAWN, S.DRAFT}),
-    S.RETURNED: frozenset({S.SUBMITTED, S.DRAFT}),
-    S.APPROVED: frozenset({S.IN_TRAINING}),
-    S.IN_TRAINING: frozenset({S.COMPLETED}),
-    S.COMPLETED: frozenset({S.CLOSED}),
-    S.REJECTED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.CLOSED: frozenset(),
-}
-# A class's roster may be edited in these; an edit to a submitted or returned one reopens it.
-EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED})
-
-E = EnrollmentStatus
-ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    E.ENROLLED: frozenset({E.ACTIVE, E.WITHDRAWN}),
-    E.ACTIVE: frozenset({E.PAUSED, E.COMPLETED, E.WITHDRAWN}),
-    # Someone on a pause may leave the enterprise; making them "resume" first would record a
-    # return to training that never happened.
-    E.PAUSED: frozenset({E.ACTIVE, E.WITHDRAWN}),
-    E.COMPLETED: frozenset(),
-    E.WITHDRAWN: frozenset(),
-}
-OPEN_ENROLLMENT_STATUSES = frozenset({E.ENROLLED, E.ACTIVE, E.PAUSED})
-
-
-def transition_problems(
-    old: str, new: str, table: dict[str, frozenset[str]] = TRANSITIONS
-) -> list[Problem]:
-    if new in table.get(old, frozenset()):
-        return []
-    message = say(
-        _("This cannot be done while the status is %(status)s."), status=_status_label(old)
-    )
-    return [Problem("transition_not_allowed", message, "status")]
-
-
-def _status_label(value: str) -> str | Promise:
-    for choices in (CohortStatus, EnrollmentStatus):
-        if value in choices.values:
-            return choices(value).label
-    return value

@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
-from xuetu.programmes import rules
-from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
+from xuetu.programmes import choices, rules
+from xuetu.programmes.choices import EnrollmentStatus
 from xuetu.programmes.models import (
     Cohort,
     CooperationAgreement,
@@ -23,17 +23,6 @@ from xuetu.programmes.models import (
 )
 from xuetu.registry.models import Person
 
-# A person on an open enrollment in one of these classes is "training elsewhere"; a draft
-# roster is only a plan and blocks nobody.
-LIVE_COHORT_STATUSES = frozenset(
-    {
-        CohortStatus.SUBMITTED,
-        CohortStatus.RETURNED,
-        CohortStatus.APPROVED,
-        CohortStatus.IN_TRAINING,
-    }
-)
-
 
 def current_policy(on: dt.date) -> ProgrammePolicy:
     """The policy in force on `on`; the model's defaults (unsaved) when none is recorded."""
@@ -41,21 +30,12 @@ def current_policy(on: dt.date) -> ProgrammePolicy:
     return policy or ProgrammePolicy(name="default", effective_from=on)
 
 
-ENDED_COHORT_STATUSES = (
-    CohortStatus.REJECTED,
-    CohortStatus.WITHDRAWN,
-    CohortStatus.COMPLETED,
-    CohortStatus.CLOSED,
-)
-
-
 def mentor_loads(mentor_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> dict[int, int]:
     """Open enrollments per mentor, in either role, leaving out the enrollments `exclude`."""
     ids = list(mentor_ids)
-    # Apprentices of a rejected or withdrawn filing, or a finished class, take no place.
     open_rows = (
-        Enrollment.objects.filter(status__in=rules.OPEN_ENROLLMENT_STATUSES)
-        .exclude(cohort__status__in=ENDED_COHORT_STATUSES)
+        Enrollment.objects.filter(status__in=choices.OPEN_ENROLLMENT_STATUSES)
+        .exclude(cohort__status__in=choices.ENDED_COHORT_STATUSES)
         .exclude(pk__in=list(exclude))
     )
     loads: dict[int, int] = defaultdict(int)
@@ -91,8 +71,8 @@ def live_classes(person_ids: Iterable[int], *, exclude_cohort: int | None) -> di
     rows = (
         Enrollment.objects.filter(
             person_id__in=list(person_ids),
-            status__in=rules.OPEN_ENROLLMENT_STATUSES,
-            cohort__status__in=LIVE_COHORT_STATUSES,
+            status__in=choices.OPEN_ENROLLMENT_STATUSES,
+            cohort__status__in=choices.LIVE_COHORT_STATUSES,
         )
         .exclude(cohort_id=exclude_cohort)
         .values_list("person_id", "cohort__code")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import User
 from xuetu.core.jobs import JobProgress, job_create, job_enqueue, job_handler
 from xuetu.core.models import Job
+from xuetu.core.problems import Refused
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster import (
     RosterFileError,
@@ -29,7 +30,6 @@ from xuetu.programmes.roster import (
     roster_check_can_import,
     roster_import,
 )
-from xuetu.programmes.services import TransitionRefused
 
 ROSTER_IMPORT = "programmes.roster_import"
 UPLOAD_DIR = "roster-uploads"
@@ -85,7 +85,7 @@ def _import(job: Job, progress: JobProgress, *, by: User, cohort: Cohort, data: 
             dry_run=job.params.get("dry_run", False),
             progress=progress,
         )
-    except (RosterFileError, TransitionRefused, PermissionDenied, Http404) as error:
+    except (RosterFileError, Refused, PermissionDenied, Http404) as error:
         message = _refusal(error)
         progress.finish(message, result=_refused_result(message))
         return
@@ -97,7 +97,7 @@ def _import(job: Job, progress: JobProgress, *, by: User, cohort: Cohort, data: 
 
 
 def _refusal(error: Exception) -> str:
-    if isinstance(error, TransitionRefused):
+    if isinstance(error, Refused):
         return "; ".join(str(problem.message) for problem in error.problems)
     # Membership may have changed since the upload; Http404 says nothing, on purpose.
     return str(error) or str(_("You may not import into this class."))

@@ -23,8 +23,8 @@ from xuetu.core.identifiers import (
     parse_resident_id,
     validate_mobile,
 )
+from xuetu.core.problems import say
 from xuetu.programmes.choices import ApprenticeCategory
-from xuetu.programmes.rules import say
 
 NAME_MAX_LENGTH = 60  # Person.name
 

@@ -14,12 +14,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import make_resident_id, normalise_id_number
+from xuetu.core.problems import say
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Cohort, Enrollment, Mentor
 from xuetu.programmes.roster import cells
 from xuetu.programmes.roster.problems import ERROR, WARNING, RowProblem
 from xuetu.programmes.roster.sheet import RosterSheet, SheetRow
-from xuetu.programmes.rules import say
 from xuetu.registry.models import Person
 
 # The template's example row: a made-up person with a valid check character. A file that

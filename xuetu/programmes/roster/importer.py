@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import User
 from xuetu.core.access import can_manage
 from xuetu.core.audit import audit_record
-from xuetu.programmes import rules
+from xuetu.core.problems import Problem, Refused
+from xuetu.programmes import choices
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster.cells import CellError
 from xuetu.programmes.roster.checks import (
@@ -31,7 +32,7 @@ from xuetu.programmes.roster.checks import (
 from xuetu.programmes.roster.columns import BY_KEY
 from xuetu.programmes.roster.problems import RosterResult
 from xuetu.programmes.roster.sheet import read_roster
-from xuetu.programmes.services import TransitionRefused, enrollment_create
+from xuetu.programmes.services import enrollment_create
 from xuetu.registry.models import Person
 from xuetu.registry.services import person_create
 
@@ -60,9 +61,9 @@ def roster_check_can_import(*, by: User, cohort: Cohort) -> None:
         raise Http404
     if not can_manage(by, cohort):
         raise PermissionDenied(_("Only a manager of the class's enterprise can import a roster."))
-    if cohort.status not in rules.EDITABLE_STATUSES:
+    if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         message = _("The roster of an approved class changes through its roster actions.")
-        raise TransitionRefused([rules.Problem("roster_closed", message, "status")])
+        raise Refused([Problem("roster_closed", message, "status")])
 
 
 def roster_import(
@@ -119,7 +120,7 @@ def _write_row(row: RosterRow, *, by: User, context: RosterContext, result: Rost
                 enterprise_mentor=row.get("enterprise_mentor"),
                 institution_mentor=row.get("institution_mentor"),
             )
-    except TransitionRefused as refused:
+    except Refused as refused:
         for problem in refused.problems:
             row.add(_column_for(problem.field), problem.message, code=problem.code)
         return

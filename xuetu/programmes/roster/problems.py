@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.programmes.rules import say
+from xuetu.core.problems import say
 
 if TYPE_CHECKING:
     from xuetu.programmes.roster.sheet import RosterSheet

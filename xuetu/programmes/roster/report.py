@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xuetu.core.problems import say
 from xuetu.programmes.roster.problems import RosterResult, RowProblem
-from xuetu.programmes.rules import say
 
 ERROR_HEADER = "错误 / Errors"
 ERROR_COLOUR = "FFC7CE"  # Excel's own "bad" red, light enough to read the value through

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.excel import read_rows
+from xuetu.core.problems import say
 from xuetu.programmes.roster.columns import COLUMNS, column_label, header_key
 from xuetu.programmes.roster.problems import RosterFileError
-from xuetu.programmes.rules import say
 
 # A class has tens or hundreds of apprentices; a bigger file is a mistake (a whole staff
 # list), and one transaction over it would hold locks for too long.

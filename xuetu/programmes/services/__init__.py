@@ -6,7 +6,7 @@ system action (a command, the demo data) and skips the role checks, which exist 
 
 Status changes are conditional updates (`UPDATE … WHERE status = <the status the caller
 saw>`) that must change exactly one row: a double click or two reviewers at once apply a
-transition once, and the loser gets `TransitionRefused` (HTTP 409).
+transition once, and the loser gets `core.problems.Refused` (HTTP 409).
 """
 
 from xuetu.programmes.services.agreements import (
@@ -29,7 +29,6 @@ from xuetu.programmes.services.cohorts import (
     filing_problems,
 )
 from xuetu.programmes.services.common import (
-    TransitionRefused,
     current_policy,
     notify,
     require_manager,
@@ -50,7 +49,6 @@ from xuetu.programmes.services.enrollments import (
 from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
 
 __all__ = [
-    "TransitionRefused",
     "agreement_confirm",
     "agreement_create",
     "agreement_update",

@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
 from xuetu.core.audit import audit_record, json_value, snapshot
+from xuetu.core.problems import Problem, Refused, say
 from xuetu.core.services import record_create, record_update
 from xuetu.programmes.choices import AgreementSide, TrainingMode
 from xuetu.programmes.models import CooperationAgreement
-from xuetu.programmes.rules import Problem, say
 from xuetu.programmes.services.common import (
-    TransitionRefused,
     create_numbered,
     lock,
     notify,
@@ -150,7 +149,7 @@ def agreement_confirm(*, by: User | None, agreement: CooperationAgreement) -> Co
             pk=agreement.pk, drafted_by=agreement.drafted_by, **{f"{field}__isnull": True}
         ).update(**{field: now})
         if rows != 1:
-            raise TransitionRefused(
+            raise Refused(
                 [Problem("already_confirmed", _("The agreement is already confirmed."), None)]
             )
         setattr(agreement, field, now)

@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
-from xuetu.core.audit import audit_record, json_value, snapshot
+from xuetu.core.audit import snapshot
+from xuetu.core.problems import Problem, refuse_if, say
 from xuetu.core.services import record_create, record_update
+from xuetu.core.transitions import transition
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
+    COHORT_FLOW,
+    EDITABLE_COHORT_STATUSES,
     CohortStatus,
     EnrollmentEventKind,
     EnrollmentStatus,
@@ -27,16 +31,12 @@ from xuetu.programmes.models import (
     Enrollment,
     EnrollmentEvent,
 )
-from xuetu.programmes.rules import Problem, say
 from xuetu.programmes.services.common import (
-    CONFLICT,
-    TransitionRefused,
     actor,
     create_numbered,
     current_policy,
     lock,
     notify,
-    refuse_if,
     require_manager,
     require_reviewer,
 )
@@ -167,7 +167,7 @@ def _roster_follows(cohort: Cohort, before: dict[str, Any]) -> None:
 
 
 def editable_problems(cohort: Cohort) -> list[Problem]:
-    if cohort.status in rules.EDITABLE_STATUSES:
+    if cohort.status in EDITABLE_COHORT_STATUSES:
         return []
     return [
         Problem(
@@ -191,27 +191,15 @@ def _move_cohort(
     action: str,
     values: dict[str, Any] | None = None,
 ) -> Cohort:
-    """The one way a class changes status: refused unless the table allows it, applied only
-    if the row still has the status the caller saw, one audit event."""
-    old = cohort.status
-    refuse_if(rules.transition_problems(old, new))
-    values = {**(values or {}), "status": new, "updated_at": timezone.now()}
-    rows = Cohort.objects.filter(pk=cohort.pk, status=old).update(**values)
-    if rows != 1:
-        raise TransitionRefused([CONFLICT])
-    before = {k: json_value(getattr(cohort, k)) for k in values if k != "updated_at"}
-    for name, value in values.items():
-        setattr(cohort, name, value)
-    after = {k: json_value(getattr(cohort, k)) for k in before}
-    audit_record(
+    return transition(
+        cohort,
+        to=new,
+        flow=COHORT_FLOW,
         by=by,
-        action=f"cohort.{action}",
-        obj=cohort,
-        before=before,
-        after=after,
+        action=action,
+        values=values,
         organisation=cohort.enterprise,
     )
-    return cohort
 
 
 def reopen(by: User | None, cohort: Cohort) -> None:
@@ -230,7 +218,7 @@ def filing_problems(cohort: Cohort) -> list[Problem]:
 def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
     require_manager(by, cohort.enterprise_id)
     with transaction.atomic():
-        refuse_if(rules.transition_problems(cohort.status, CohortStatus.SUBMITTED))
+        refuse_if(COHORT_FLOW.problems(cohort.status, CohortStatus.SUBMITTED))
         refuse_if(filing_problems(cohort), _("The filing has problems; fix them and submit."))
         values = {"submitted_at": timezone.now(), "submitted_by": actor(by)}
         _move_cohort(
@@ -259,7 +247,7 @@ def _review(
     with transaction.atomic():
         if new == CohortStatus.APPROVED:
             # What was true at submission may not be now (an agreement edited since, say).
-            refuse_if(rules.transition_problems(cohort.status, new))
+            refuse_if(COHORT_FLOW.problems(cohort.status, new))
             stored = Cohort.objects.get(pk=cohort.pk)
             if stored.status == cohort.status:  # else the move says "changed meanwhile"
                 refuse_if(filing_problems(stored), _("The filing no longer passes its checks."))

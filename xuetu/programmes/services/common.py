@@ -1,5 +1,4 @@
-"""What every programmes service shares: the refusal, the role checks, notices, row locks
-and numbering."""
+"""What every programmes service shares: the role checks, notices, row locks and numbering."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from xuetu.core.audit import audit_record, snapshot
 from xuetu.core.models import Notice
 from xuetu.programmes import selectors
 from xuetu.programmes.models import Cohort, ProgrammePolicy
-from xuetu.programmes.rules import Problem
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,26 +27,6 @@ M = TypeVar("M", bound=models.Model)
 def current_policy(on: dt.date) -> ProgrammePolicy:
     """The policy in force on `on` (unsaved defaults when none is recorded)."""
     return selectors.current_policy(on)
-
-
-class TransitionRefused(Exception):
-    """A state change the rules refuse, with every reason (the API answers 409)."""
-
-    def __init__(self, problems: list[Problem], detail: str | Promise | None = None) -> None:
-        self.problems = problems
-        self.detail = detail or _("The change was refused.")
-        super().__init__("; ".join(f"{p.code}: {p.message}" for p in problems))
-
-    @property
-    def codes(self) -> list[str]:
-        return [p.code for p in self.problems]
-
-
-CONFLICT = Problem(
-    "changed_meanwhile",
-    _("Someone else changed this first. Reload the page and try again."),
-    "status",
-)
 
 
 # Permissions -------------------------------------------------------------------------------
@@ -132,8 +110,3 @@ def create_numbered(
         organisation=organisation,
     )
     return instance
-
-
-def refuse_if(problems: list[Problem], detail: str | Promise | None = None) -> None:
-    if problems:
-        raise TransitionRefused(problems, detail)

@@ -13,9 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.audit import audit_record, json_value, snapshot
+from xuetu.core.problems import Problem, Refused, refuse_if, say
 from xuetu.core.services import record_create, record_update
+from xuetu.core.transitions import transition
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
+    APPROVED_COHORT_STATUSES,
+    ENROLLMENT_FLOW,
+    OPEN_ENROLLMENT_STATUSES,
+    TRANSFER_TARGET_STATUSES,
     CohortStatus,
     EnrollmentEventKind,
     EnrollmentStatus,
@@ -27,15 +33,11 @@ from xuetu.programmes.models import (
     EnrollmentEvent,
     Mentor,
 )
-from xuetu.programmes.rules import Problem, say
 from xuetu.programmes.services.cohorts import editable_problems, reopen
 from xuetu.programmes.services.common import (
-    CONFLICT,
-    TransitionRefused,
     actor,
     current_policy,
     lock,
-    refuse_if,
     require_manager,
     stored_text,
 )
@@ -244,34 +246,25 @@ def _move_enrollment(
     values: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> Enrollment:
-    """The one way an enrollment changes status: allowed by the table, applied only if the
-    row still has the status the caller saw, with its history entry and audit event."""
-    old = enrollment.status
-    refuse_if(rules.transition_problems(old, new, rules.ENROLLMENT_TRANSITIONS))
-    values = {**(values or {}), "status": new}
-    before = {k: json_value(getattr(enrollment, k)) for k in values}
-    for name, value in values.items():
-        setattr(enrollment, name, value)
-    enrollment.full_clean(validate_unique=False, validate_constraints=False)
-    if Enrollment.objects.filter(pk=enrollment.pk, status=old).update(**values) != 1:
-        raise TransitionRefused([CONFLICT])
-    _event(by, enrollment, kind, on, **(details or {}))
-    after = {k: json_value(getattr(enrollment, k)) for k in values}
-    audit_record(
+    """An enrollment's status change, with its history entry."""
+    transition(
+        enrollment,
+        to=new,
+        flow=ENROLLMENT_FLOW,
         by=by,
-        action=f"enrollment.{kind}",
-        obj=enrollment,
-        before=before,
-        after=after,
+        action=kind,
+        values=values,
         organisation=enrollment.cohort.enterprise,
+        clean=True,
     )
+    _event(by, enrollment, kind, on, **(details or {}))
     return enrollment
 
 
 def _require_training(enrollment: Enrollment) -> None:
     if enrollment.cohort.status != CohortStatus.IN_TRAINING:
         problem = Problem("class_not_in_training", _("The class is not in training."), "status")
-        raise TransitionRefused([problem])
+        raise Refused([problem])
 
 
 def enrollment_activate(*, by: User | None, enrollment: Enrollment, on: dt.date) -> Enrollment:
@@ -368,8 +361,8 @@ def enrollment_change_mentor(
     role = ROLE_OF_KIND[kind]
     with transaction.atomic():
         lock(enrollment)
-        if enrollment.status not in rules.OPEN_ENROLLMENT_STATUSES:
-            raise TransitionRefused(rules.transition_problems(enrollment.status, "changed"))
+        if enrollment.status not in OPEN_ENROLLMENT_STATUSES:
+            raise Refused([ENROLLMENT_FLOW.not_now(enrollment.status)])
         previous = getattr(enrollment, role)
         if previous == mentor:
             return enrollment
@@ -408,9 +401,6 @@ def _record_mentor_change(
         after={f"{role}_id": mentor.pk, "effective_date": on.isoformat()},
         organisation=enrollment.cohort.enterprise,
     )
-
-
-AFTER_APPROVAL = frozenset({CohortStatus.APPROVED, CohortStatus.IN_TRAINING})
 
 
 def _joining_status(cohort: Cohort) -> str:
@@ -466,7 +456,7 @@ def enrollment_substitute(
 def _substitution_problems(withdrawn: Enrollment, effective_date: dt.date) -> list[Problem]:
     policy = current_policy(withdrawn.cohort.planned_start)
     problems = []
-    if withdrawn.cohort.status not in AFTER_APPROVAL:
+    if withdrawn.cohort.status not in APPROVED_COHORT_STATUSES:
         problems.append(
             Problem(
                 "substitution_not_needed",
@@ -486,9 +476,6 @@ def _substitution_problems(withdrawn: Enrollment, effective_date: dt.date) -> li
         planned_start=withdrawn.cohort.planned_start, effective_date=effective_date, policy=policy
     )
     return problems
-
-
-TRANSFER_TARGETS = frozenset({CohortStatus.DRAFT, CohortStatus.APPROVED, CohortStatus.IN_TRAINING})
 
 
 def enrollment_transfer(
@@ -530,28 +517,27 @@ def _transfer_problems(enrollment: Enrollment, to: Cohort) -> list[Problem]:
         problems.append(
             Problem("wrong_class", _("Choose another class of the same enterprise."), "to")
         )
-    if to.status not in TRANSFER_TARGETS:
+    if to.status not in TRANSFER_TARGET_STATUSES:
         problems.append(
             Problem("class_not_open", _("That class does not take apprentices now."), "to")
         )
-    if enrollment.status not in rules.OPEN_ENROLLMENT_STATUSES:
-        problems += rules.transition_problems(enrollment.status, "transferred")
+    if enrollment.status not in OPEN_ENROLLMENT_STATUSES:
+        problems.append(ENROLLMENT_FLOW.not_now(enrollment.status))
     return problems
 
 
 def _end_for_transfer(by: User | None, enrollment: Enrollment, to: Cohort, on: dt.date) -> None:
-    old = enrollment.status
-    values = {
-        "status": EnrollmentStatus.WITHDRAWN,
-        "withdrawn_on": on,
-        "withdrawal_reason": "other",
-        "withdrawal_note": stored_text(say(_("Transferred to class %(code)s."), code=to.code)),
-    }
-    if Enrollment.objects.filter(pk=enrollment.pk, status=old).update(**values) != 1:
-        raise TransitionRefused([CONFLICT])
-    for name, value in values.items():
-        setattr(enrollment, name, value)
-    _event(by, enrollment, EnrollmentEventKind.TRANSFERRED_OUT, on, to=to.pk, to_code=to.code)
+    note = stored_text(say(_("Transferred to class %(code)s."), code=to.code))
+    values = {"withdrawn_on": on, "withdrawal_reason": "other", "withdrawal_note": note}
+    _move_enrollment(
+        by=by,
+        enrollment=enrollment,
+        new=EnrollmentStatus.WITHDRAWN,
+        kind=EnrollmentEventKind.TRANSFERRED_OUT,
+        on=on,
+        values=values,
+        details={"to": to.pk, "to_code": to.code},
+    )
 
 
 def _record_transfer(by: User | None, old: Enrollment, moved: Enrollment, on: dt.date) -> None:

@@ -15,10 +15,10 @@ from django.db import connection, connections
 
 from xuetu.accounts.models import User
 from xuetu.core.models import AuditEvent
+from xuetu.core.problems import Refused
 from xuetu.programmes import services
 from xuetu.programmes.choices import ApprenticeCategory, CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment, Mentor
-from xuetu.programmes.services import TransitionRefused
 from xuetu.programmes.tests.factories import (
     build_programme,
     fast_passwords,  # noqa: F401  (autouse)
@@ -79,7 +79,7 @@ def test_two_reviewers_approving_at_once_apply_one_transition(world, slow_notice
 
     results = race(approve("district"), approve("bureau"))
     successes = [r for r in results if isinstance(r, Cohort)]
-    refusals = [r for r in results if isinstance(r, TransitionRefused)]
+    refusals = [r for r in results if isinstance(r, Refused)]
     assert len(successes) == 1 and len(refusals) == 1, results
     assert refusals[0].codes == ["changed_meanwhile"]
     assert Cohort.objects.get(pk=pk).status == CohortStatus.APPROVED
@@ -120,7 +120,7 @@ def test_two_enrolments_for_a_mentors_last_place_give_it_once(world):
 
     results = race(*(enrol(p.pk) for p in people))
     assert sum(isinstance(r, Enrollment) for r in results) == 1, results
-    refused = [r for r in results if isinstance(r, TransitionRefused)]
+    refused = [r for r in results if isinstance(r, Refused)]
     assert refused and refused[0].codes == ["mentor_over_capacity"]
     load = Enrollment.objects.filter(
         enterprise_mentor=programme.mentor, status=EnrollmentStatus.ENROLLED

@@ -721,9 +721,9 @@ def test_a_reviewer_who_sees_the_class_may_not_import_into_it(setting):
 def test_an_approved_class_takes_no_import(setting):
     Cohort.objects.filter(pk=setting.cohort.pk).update(status=CohortStatus.APPROVED)
     setting.cohort.refresh_from_db()
-    from xuetu.programmes.services import TransitionRefused
+    from xuetu.core.problems import Refused
 
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         run(setting, xlsx([good_row(0)]))
 
 

@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xuetu.programmes import rules
-from xuetu.programmes.choices import CohortStatus, EnrollmentStatus, MentorKind
+from xuetu.programmes.choices import (
+    COHORT_FLOW,
+    ENROLLMENT_FLOW,
+    CohortStatus,
+    EnrollmentStatus,
+    MentorKind,
+)
 from xuetu.programmes.models import ProgrammePolicy
 from xuetu.programmes.rules import (
     AgreementFacts,
@@ -365,7 +371,7 @@ ALLOWED = {
 @pytest.mark.parametrize("new", list(C))
 def test_a_class_moves_only_along_the_design_table(old, new):
     allowed = (old, new) in ALLOWED
-    assert (rules.transition_problems(old, new) == []) is allowed
+    assert (COHORT_FLOW.problems(old, new) == []) is allowed
 
 
 E = EnrollmentStatus
@@ -383,12 +389,12 @@ ENROLLMENT_ALLOWED = {
 @pytest.mark.parametrize("old", list(E))
 @pytest.mark.parametrize("new", list(E))
 def test_an_enrollment_moves_only_along_its_table(old, new):
-    found = rules.transition_problems(old, new, rules.ENROLLMENT_TRANSITIONS)
+    found = ENROLLMENT_FLOW.problems(old, new)
     assert (found == []) is ((old, new) in ENROLLMENT_ALLOWED)
 
 
 def test_a_refused_transition_names_the_current_status():
-    (problem,) = rules.transition_problems(C.APPROVED, C.SUBMITTED)
+    (problem,) = COHORT_FLOW.problems(C.APPROVED, C.SUBMITTED)
     with translation.override("en"):
         assert "Approved" in str(problem.message)
     assert problem.code == "transition_not_allowed"

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Organisation
 from xuetu.core.models import AuditEvent, Notice
+from xuetu.core.problems import Refused
 from xuetu.core.testing import make_user
 from xuetu.programmes import services
 from xuetu.programmes.choices import (
@@ -23,7 +24,6 @@ from xuetu.programmes.choices import (
     WithdrawalReason,
 )
 from xuetu.programmes.models import Appointment, Cohort, CooperationAgreement, Enrollment
-from xuetu.programmes.services import TransitionRefused
 from xuetu.programmes.tests.factories import (
     END,
     START,
@@ -112,7 +112,7 @@ def test_a_second_confirmation_is_refused(world):
     services.agreement_confirm(by=world.users["school"], agreement=agreement)
     stale = CooperationAgreement.objects.get(pk=agreement.pk)
     stale.institution_confirmed_at = None
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.agreement_confirm(by=world.users["school"], agreement=stale)
     assert refused.value.codes == ["already_confirmed"]
 
@@ -308,7 +308,7 @@ def test_a_bad_filing_is_refused_with_every_problem_and_stays_a_draft(programme)
     student = make_person("学生", organisation=world.enterprise, is_full_time_student=True)
     make_enrollment(world, cohort, person=student, institution_mentor=None)
     cohort.refresh_from_db()
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_submit(by=world.users["enterprise"], cohort=cohort)
     assert refused.value.codes == [
         "agreement_not_in_force",
@@ -325,7 +325,7 @@ def test_a_bad_filing_is_refused_with_every_problem_and_stays_a_draft(programme)
 def test_a_roster_that_does_not_match_the_headcount_is_refused(programme):
     Cohort.objects.filter(pk=programme.cohort.pk).update(planned_headcount=20)
     programme.cohort.refresh_from_db()
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_submit(by=programme.world.users["enterprise"], cohort=programme.cohort)
     assert refused.value.codes == ["headcount_mismatch"]
 
@@ -401,7 +401,7 @@ def test_returning_or_rejecting_needs_a_comment(world, submitted, action):
 def test_a_second_approval_of_the_same_filing_is_refused_and_recorded_once(world, submitted):
     stale = Cohort.objects.get(pk=submitted.pk)
     services.cohort_approve(by=world.users["district"], cohort=submitted)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_approve(by=world.users["bureau"], cohort=stale)
     assert refused.value.codes == ["changed_meanwhile"]
     assert events(submitted, "cohort.approve") == ["cohort.approve"]
@@ -438,7 +438,7 @@ def test_editing_a_submitted_filing_returns_it_to_draft_and_tells_the_bureau(wor
 
 def test_an_approved_class_is_not_edited(world, submitted):
     services.cohort_approve(by=world.users["district"], cohort=submitted)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_update(by=world.users["enterprise"], cohort=submitted, name="改名")
     assert refused.value.codes == ["not_editable"]
 
@@ -451,7 +451,7 @@ def test_a_returned_filing_can_be_resubmitted_unchanged(world, submitted):
 
 def test_a_rejected_filing_is_final(world, submitted):
     services.cohort_reject(by=world.users["district"], cohort=submitted, comment="不符合条件")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_submit(by=world.users["enterprise"], cohort=submitted)
     assert refused.value.codes == ["transition_not_allowed"]
 
@@ -502,7 +502,7 @@ def test_an_ineligible_apprentice_is_refused_with_every_reason(programme):
         is_full_time_student=True,
         birth_date=dt.date(2011, 1, 1),
     )
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         enrol(programme, person, contract_end=dt.date(2026, 6, 30), social_insurance=False)
     assert refused.value.codes == [
         "contract_too_short",
@@ -518,7 +518,7 @@ def test_someone_training_in_another_live_class_cannot_join(programme):
     other = make_cohort(world, status=CohortStatus.IN_TRAINING)
     person = make_person("韩国华", organisation=world.enterprise)
     make_enrollment(world, other, person=person)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         enrol(programme, person)
     assert refused.value.codes == ["active_elsewhere"]
 
@@ -528,7 +528,7 @@ def test_a_mentor_at_the_policys_limit_takes_no_eleventh_apprentice(programme):
     for _ in range(9):  # the programme's own apprentice is the tenth
         make_enrollment(world, programme.cohort, enterprise_mentor=programme.mentor)
     person = make_person("钟海波", organisation=world.enterprise)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         enrol(programme, person, enterprise_mentor=programme.mentor)
     assert refused.value.codes == ["mentor_over_capacity"]
     assert refused.value.problems[0].field == "enterprise_mentor"
@@ -563,7 +563,7 @@ def test_adding_to_the_roster_of_a_filing_under_review_makes_it_a_draft(programm
 def test_after_approval_the_roster_changes_only_by_substitution(programme, submitted):
     services.cohort_approve(by=programme.world.users["district"], cohort=submitted)
     person = make_person("钟海波", organisation=programme.world.enterprise)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         enrol(programme, person)
     assert refused.value.codes == ["not_editable"]
 
@@ -626,7 +626,7 @@ def test_a_withdrawn_apprentice_cannot_be_paused(training):
     by = training.world.users["enterprise"]
     day = dt.date(2026, 5, 10)
     services.enrollment_withdraw(by=by, enrollment=training.enrollment, on=day, reason="left")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.enrollment_pause(by=by, enrollment=training.enrollment, on=day)
     assert refused.value.codes == ["transition_not_allowed"]
 
@@ -647,7 +647,7 @@ def test_a_mentor_change_is_dated_and_checks_the_new_mentors_room(training):
     assert event.effective_date == dt.date(2026, 9, 1)
     assert event.details["previous_name"] == "王劲松"
     other = make_enrollment(world, training.cohort)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.enrollment_change_mentor(
             by=world.users["enterprise"],
             enrollment=other,
@@ -692,21 +692,21 @@ def test_a_withdrawn_apprentice_is_replaced_before_the_cut_off(training):
 def test_a_substitution_after_the_cut_off_is_refused(training):
     withdraw(training)
     person = make_person("肖帆", organisation=training.world.enterprise)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         substitute(training, person, dt.date(2026, 6, 2))
     assert refused.value.codes == ["substitution_too_late"]
 
 
 def test_only_a_withdrawn_apprentice_is_replaced_and_only_once(training):
     person = make_person("肖帆", organisation=training.world.enterprise)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         substitute(training, person, dt.date(2026, 4, 1))
     assert refused.value.codes == ["not_withdrawn"]
     withdraw(training)
     training.enrollment.refresh_from_db()
     substitute(training, person, dt.date(2026, 4, 1))
     again = make_person("程明", organisation=training.world.enterprise)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         substitute(training, again, dt.date(2026, 4, 2))
     assert refused.value.codes == ["already_substituted"]
 
@@ -734,7 +734,7 @@ def test_an_apprentice_transfers_to_another_class_of_the_same_enterprise(trainin
 def test_a_transfer_to_another_enterprises_class_is_refused(training):
     world = training.world
     to = make_cohort(world, status=CohortStatus.IN_TRAINING, enterprise=world.enterprise2)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.enrollment_transfer(
             by=world.users["enterprise"],
             enrollment=training.enrollment,
@@ -808,7 +808,7 @@ def test_approval_rechecks_the_filing_and_refuses_if_it_no_longer_passes(world):
     programme = build_programme(world, status=CohortStatus.SUBMITTED)
     agreement = programme.agreement
     CooperationAgreement.objects.filter(pk=agreement.pk).update(institution_confirmed_at=None)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cohort_approve(by=world.users["district"], cohort=programme.cohort)
     assert "agreement_not_in_force" in [p.code for p in refused.value.problems]
     assert Cohort.objects.get(pk=programme.cohort.pk).status == CohortStatus.SUBMITTED
@@ -830,7 +830,7 @@ def test_withdrawing_an_apprentice_from_a_filing_under_review_makes_it_a_draft(w
 def test_a_mentor_change_after_approval_needs_a_qualified_mentor(world):
     programme = build_programme(world, status=CohortStatus.IN_TRAINING)
     novice = make_mentor(world, certificate_level=5, years_experience=1)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.enrollment_change_mentor(
             by=world.users["enterprise"],
             enrollment=programme.enrollment,

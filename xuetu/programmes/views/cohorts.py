@@ -22,7 +22,7 @@ from xuetu.core.views import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from xuetu.programmes import documents, filters, forms, rules, services
+from xuetu.programmes import choices, documents, filters, forms, services
 from xuetu.programmes.choices import (
     CohortStatus,
     EnrollmentStatus,
@@ -71,11 +71,11 @@ class CohortList(CohortPage, ScopedListView):
 
 def cohort_actions(user, cohort: Cohort) -> dict[str, bool]:
     """Which buttons the user gets: the services' own permission checks, and the status."""
-    allowed = rules.TRANSITIONS.get(cohort.status, frozenset())
+    allowed = choices.COHORT_FLOW.allowed.get(cohort.status, frozenset())
     manager = passes(services.require_manager, user, cohort.enterprise_id)
     runner = passes(services.require_manager, user, cohort.enterprise_id, cohort.institution_id)
     reviewer = passes(services.require_reviewer, user, cohort)
-    editable = manager and cohort.status in rules.EDITABLE_STATUSES
+    editable = manager and cohort.status in choices.EDITABLE_COHORT_STATUSES
     return {
         "submit": manager and CohortStatus.SUBMITTED in allowed,
         "review": reviewer and cohort.status == CohortStatus.SUBMITTED,
@@ -214,7 +214,7 @@ class CohortRosterImport(ObjectFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["headers"] = TEMPLATE_HEADERS
-        context["editable"] = self.object.status in rules.EDITABLE_STATUSES
+        context["editable"] = self.object.status in choices.EDITABLE_COHORT_STATUSES
         context["last_job"] = (
             Job.objects.for_user(self.request.user)
             .filter(kind=ROSTER_IMPORT, params__cohort=self.object.pk)
@@ -256,7 +256,7 @@ class CohortFilingPdf(ScopedMixin, BaseDetailView):
 
 
 def roster_warning(cohort: Cohort) -> str | None:
-    if cohort.status not in rules.EDITABLE_STATUSES:
+    if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         return _(
             "The roster of an approved class changes through its roster actions, "
             "one apprentice at a time."

@@ -17,11 +17,11 @@ from django.views import generic
 from django.views.generic.detail import SingleObjectMixin
 
 from xuetu.core.access import can_manage, restrict_choices, scope_for
+from xuetu.core.problems import Refused
 from xuetu.core.views import (
     ScopedMixin,
     apply_errors,
 )
-from xuetu.programmes.services import TransitionRefused
 
 
 def passes(check: Callable[..., None], *args: Any) -> bool:
@@ -45,7 +45,7 @@ def manages_an_enterprise(user) -> bool:
     return scope.city or scope.has_role("enterprise_manager")
 
 
-def add_problems(form, refused: TransitionRefused) -> None:
+def add_problems(form, refused: Refused) -> None:
     for problem in refused.problems:
         form.add_error(None, problem.message)
 
@@ -71,7 +71,7 @@ class ServiceForm(ProgrammePage):
     def form_valid(self, form) -> HttpResponse:
         try:
             return super().form_valid(form)
-        except TransitionRefused as refused:
+        except Refused as refused:
             add_problems(form, refused)
             return self.form_invalid(form)
 
@@ -108,7 +108,7 @@ class ObjectFormView(ScopedMixin, SingleObjectMixin, generic.FormView):
             return self.perform(form)
         except ValidationError as error:
             apply_errors(form, error)
-        except TransitionRefused as refused:
+        except Refused as refused:
             add_problems(form, refused)
         return self.form_invalid(form)
 
@@ -132,7 +132,7 @@ class ActionMixin:
             return self.again(form=form)
         try:
             self.perform(form.cleaned_data if form is not None else {})
-        except TransitionRefused as refused:
+        except Refused as refused:
             return self.again(form=form, refused=refused, status=409)
         except ValidationError as error:
             if form is None:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.core.views import (
     ScopedDetailView,
 )
-from xuetu.programmes import forms, rules, selectors, services
+from xuetu.programmes import choices, forms, selectors, services
 from xuetu.programmes.choices import (
+    APPROVED_COHORT_STATUSES,
     EnrollmentEventKind,
     EnrollmentStatus,
     WithdrawalReason,
@@ -22,7 +23,6 @@ from xuetu.programmes.models import (
     Enrollment,
     EnrollmentEvent,
 )
-from xuetu.programmes.services.enrollments import AFTER_APPROVAL
 from xuetu.programmes.views.common import ActionMixin, passes
 from xuetu.registry.services import person_create
 
@@ -32,8 +32,8 @@ ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
     "pause": (EnrollmentStatus.PAUSED, frozenset()),
     "resume": (EnrollmentStatus.ACTIVE, frozenset({EnrollmentStatus.PAUSED})),
     "complete": (EnrollmentStatus.COMPLETED, frozenset({EnrollmentStatus.ACTIVE})),
-    "change_mentor": (None, rules.OPEN_ENROLLMENT_STATUSES),
-    "transfer": (None, rules.OPEN_ENROLLMENT_STATUSES),
+    "change_mentor": (None, choices.OPEN_ENROLLMENT_STATUSES),
+    "transfer": (None, choices.OPEN_ENROLLMENT_STATUSES),
     "substitute": (None, frozenset({EnrollmentStatus.WITHDRAWN})),
 }
 ACTION_TITLES = {
@@ -50,7 +50,7 @@ ACTION_TITLES = {
 def enrollment_actions(user, enrollment: Enrollment) -> list[str]:
     if not passes(services.require_manager, user, enrollment.cohort.enterprise_id):
         return []
-    allowed = rules.ENROLLMENT_TRANSITIONS.get(enrollment.status, frozenset())
+    allowed = choices.ENROLLMENT_FLOW.allowed.get(enrollment.status, frozenset())
     found = []
     for name, (target, only) in ENROLLMENT_ACTIONS.items():
         if (target is None or target in allowed) and (not only or enrollment.status in only):
@@ -64,7 +64,7 @@ def may_be_substituted(enrollment: Enrollment) -> bool:
     """Worth offering: the class is approved or training and nobody replaced this one yet
     (the cut-off date is the service's to check, with its reason)."""
     return (
-        enrollment.cohort.status in AFTER_APPROVAL
+        enrollment.cohort.status in APPROVED_COHORT_STATUSES
         and not Enrollment.objects.filter(substitute_for=enrollment).exists()
     )
 

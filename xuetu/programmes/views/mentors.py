@@ -22,7 +22,7 @@ from xuetu.core.views import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from xuetu.programmes import documents, filters, forms, rules, selectors, services
+from xuetu.programmes import choices, documents, filters, forms, rules, selectors, services
 from xuetu.programmes.models import (
     Appointment,
     Enrollment,
@@ -40,7 +40,7 @@ from xuetu.registry.services import person_create
 def open_enrollments(role: str) -> Coalesce:
     rows = (
         Enrollment.objects.filter(
-            **{role: OuterRef("pk")}, status__in=rules.OPEN_ENROLLMENT_STATUSES
+            **{role: OuterRef("pk")}, status__in=choices.OPEN_ENROLLMENT_STATUSES
         )
         .order_by()
         .values(role)
@@ -98,7 +98,7 @@ class MentorDetail(MentorPage, ScopedDetailView):
         context["apprentices"] = (
             Enrollment.objects.for_user(self.request.user)
             .filter(Q(enterprise_mentor=mentor) | Q(institution_mentor=mentor))
-            .filter(status__in=rules.OPEN_ENROLLMENT_STATUSES)
+            .filter(status__in=choices.OPEN_ENROLLMENT_STATUSES)
             .select_related("person", "cohort")
             .order_by("cohort__code", "person__name")
         )

@@ -20,9 +20,9 @@ from django.utils.translation import override
 from xuetu.accounts.choices import Role
 from xuetu.accounts.models import User
 from xuetu.core.jobs import terminal_bar
+from xuetu.core.problems import Refused
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster import RosterFileError, RosterResult, error_workbook, roster_import
-from xuetu.programmes.services import TransitionRefused
 
 EXIT_ROW_ERRORS = 1
 EXIT_NOT_READ = 2
@@ -117,7 +117,7 @@ class Command(BaseCommand):
             )
         except RosterFileError as error:
             self._fail(str(error))
-        except (PermissionDenied, TransitionRefused) as error:
+        except (PermissionDenied, Refused) as error:
             self._fail(_refusal(error))
         progress.finish()
         return result
