@@ -30,7 +30,7 @@ urlpatterns = [
     path("accounts/", include("xuetu.accounts.urls")),
     path("registry/", include("xuetu.registry.urls")),
     path("programmes/", include("xuetu.programmes.urls")),
-    path("", include("xuetu.programmes.public_urls")),
+    path("", include("xuetu.core.public_urls")),
     path("", include("xuetu.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

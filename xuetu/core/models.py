@@ -139,23 +139,41 @@ class Job(models.Model):
 
 
 class NoticeQuerySet(ScopedQuerySet):
+    """A notice is its recipient's alone."""
+
     def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(organisation_id__in=scope.org_ids)
+        return models.Q(recipient_id=scope.user_id)
 
     def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(organisation_id__in=scope.org_ids)
+        return models.Q(recipient_id=scope.user_id)
+
+    def for_user(self, user) -> ScopedQuerySet:
+        # Not even the city bureau reads another person's notices.
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient_id=user.pk)
 
 
 class Notice(models.Model):
-    """An in-app notice to an organisation: what changed, with a link to it."""
+    """An in-app notice to one person: a message id with its parameters (so each reader sees
+    it in their own language), the organisation it concerns them as, and a link."""
 
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="notices",
+        null=True,
+        blank=True,
     )
-    text = models.CharField(_("text"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -166,6 +184,17 @@ class Notice(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
 
     def __str__(self) -> str:
         return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.url or "/"
+
+    @property
+    def text(self) -> str:
+        """The message in the language active now."""
+        from xuetu.core.notices import notice_text
+
+        return notice_text(self.kind, self.params)

@@ -1,16 +1,83 @@
-"""The two writes every registry shares: create and edit, each in one transaction with one
-audit event. Domain services call these after their own rules."""
+"""The writes every app shares: create and edit (each in one transaction with one audit
+event), the editable-field list of a model, numbered documents and row locks. Domain services
+call these after their own rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.audit import audit_record, changed, snapshot
 
 M = TypeVar("M", bound=models.Model)
+
+
+def actor(by: Any) -> Any:
+    """The signed-in user behind a change, or None for a system action (command, demo)."""
+    return by if by is not None and by.is_authenticated else None
+
+
+def stored_text(message: str | Promise, limit: int = 300) -> str:
+    """A message kept as data (a note) is written in the site's default language: its reader
+    may be another organisation, whose language we do not know here."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)[:limit]
+
+
+def lock(instance: models.Model) -> None:
+    """Lock the row for this transaction and reload `instance` from it, so a stale copy
+    never writes old values back."""
+    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
+    instance.refresh_from_db()
+
+
+def apply_changes(
+    instance: models.Model, changes: Mapping[str, Any], *, editable: Iterable[str]
+) -> bool:
+    """Sets `changes` on `instance` (strings stripped) if every field is one the service lets
+    its callers change; says whether anything differs from before."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    before = snapshot(instance, list(changes))
+    for name, value in changes.items():
+        setattr(instance, name, value.strip() if isinstance(value, str) else value)
+    return snapshot(instance, list(changes)) != before
+
+
+def create_numbered(
+    *,
+    by: Any,
+    instance: M,
+    prefix: str,
+    year: int,
+    field: str = "number",
+    organisation: Any = None,
+) -> M:
+    """Insert, then number the row from its id (`PS-2026-000123`): unique without a counter
+    table, and two concurrent inserts can never take the same number."""
+    with transaction.atomic():
+        setattr(instance, field, f"tmp-{uuid.uuid4().hex[:24]}")
+        instance.full_clean()
+        instance.save()
+        setattr(instance, field, f"{prefix}-{year}-{instance.pk:06d}")
+        instance.save(update_fields=[field])
+        audit_record(
+            by=by,
+            action=f"{instance._meta.model_name}.create",
+            obj=instance,
+            after=snapshot(instance),
+            organisation=organisation,
+        )
+    return instance
 
 
 def record_create(

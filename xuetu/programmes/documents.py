@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 
 from xuetu.core.identifiers import mask_id_number
 from xuetu.core.pdf import absolute_url, qr_svg, render_pdf
+from xuetu.core.verify import verify_url
 from xuetu.programmes.choices import (
     ApprenticeCategory,
     CohortStatus,
@@ -93,8 +93,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 def appointment_verify_url(appointment: Appointment) -> str:
     """The absolute URL its QR code encodes: the public page that confirms this letter."""
-    path = reverse("public:verify_number", args=[appointment.number])
-    return absolute_url(f"{path}?{urlencode({'code': appointment.code})}")
+    return absolute_url(verify_url(appointment.number, appointment.code))
 
 
 def appointment_pdf(appointment: Appointment) -> bytes:

@@ -13,17 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
-from xuetu.core.audit import audit_record, json_value, snapshot
-from xuetu.core.problems import Problem, Refused, say
-from xuetu.core.services import record_create, record_update
+from xuetu.core.audit import audit_record, json_value
+from xuetu.core.problems import Problem, Refused
+from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
 from xuetu.programmes.choices import AgreementSide, TrainingMode
 from xuetu.programmes.models import CooperationAgreement
-from xuetu.programmes.services.common import (
-    create_numbered,
-    lock,
-    notify,
-    require_manager,
-)
+from xuetu.programmes.services.common import notify, require_manager
 from xuetu.registry.models import Enterprise, Institution
 
 AGREEMENT_FIELDS = ("valid_from", "valid_to", "training_mode", "fee_per_apprentice", "duties")
@@ -93,7 +88,7 @@ def agreement_create(
                 year=valid_from.year,
                 organisation=enterprise,
             )
-        _notify_agreement(agreement, side, _("Agreement %(number)s awaits your confirmation."))
+        _notify_agreement(agreement, side, "agreement.awaits_confirmation")
     return agreement
 
 
@@ -102,12 +97,9 @@ def _check_agreement(agreement: CooperationAgreement) -> None:
         raise ValidationError({"valid_to": _("The agreement must end after it starts.")})
 
 
-def _notify_agreement(agreement: CooperationAgreement, side: str, message: str) -> None:
-    notify(
-        [_other_side(agreement, side)],
-        say(message, number=agreement.number),
-        f"/programmes/agreements/{agreement.pk}/",
-    )
+def _notify_agreement(agreement: CooperationAgreement, side: str, kind: str) -> None:
+    url = f"/programmes/agreements/{agreement.pk}/"
+    notify([_other_side(agreement, side)], kind, url, number=agreement.number)
 
 
 def agreement_update(
@@ -116,21 +108,16 @@ def agreement_update(
     """Any change clears both confirmations; the editor's side agrees to its own edit, so
     only the other side needs to confirm again."""
     require_manager(by, agreement.enterprise_id, agreement.institution_id)
-    unknown = set(fields) - {*AGREEMENT_FIELDS, "scan", "number"}
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         lock(agreement)
-        before = snapshot(agreement, list(fields))
-        for name, value in fields.items():
-            setattr(agreement, name, value)
-        if snapshot(agreement, list(fields)) == before:
+        editable = {*AGREEMENT_FIELDS, "scan", "number"}
+        if not apply_changes(agreement, fields, editable=editable):
             return agreement
         side = _side_of(by, agreement, agreement.drafted_by)
         _confirm_only(agreement, side)
         _check_agreement(agreement)
         record_update(by=by, instance=agreement, organisation=agreement.enterprise)
-        _notify_agreement(agreement, side, _("Agreement %(number)s was changed; confirm it."))
+        _notify_agreement(agreement, side, "agreement.changed")
     return agreement
 
 
@@ -161,5 +148,5 @@ def agreement_confirm(*, by: User | None, agreement: CooperationAgreement) -> Co
             after={field: json_value(now)},
             organisation=agreement.enterprise,
         )
-        _notify_agreement(agreement, other, _("Agreement %(number)s is confirmed."))
+        _notify_agreement(agreement, other, "agreement.confirmed")
     return agreement

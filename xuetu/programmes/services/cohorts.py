@@ -13,8 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
 from xuetu.core.audit import snapshot
-from xuetu.core.problems import Problem, refuse_if, say
-from xuetu.core.services import record_create, record_update
+from xuetu.core.problems import Problem, refuse_if
+from xuetu.core.services import (
+    actor,
+    apply_changes,
+    create_numbered,
+    lock,
+    record_create,
+    record_update,
+)
 from xuetu.core.transitions import transition
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
@@ -32,10 +39,7 @@ from xuetu.programmes.models import (
     EnrollmentEvent,
 )
 from xuetu.programmes.services.common import (
-    actor,
-    create_numbered,
     current_policy,
-    lock,
     notify,
     require_manager,
     require_reviewer,
@@ -135,16 +139,11 @@ def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
     """Edits a filing before approval. Editing a submitted or returned filing returns it to
     draft: a reviewer never approves something other than what was submitted."""
     require_manager(by, cohort.enterprise_id)
-    unknown = set(fields) - set(COHORT_FIELDS)
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         lock(cohort)
         refuse_if(editable_problems(cohort))
         before = snapshot(cohort, list(fields))
-        for name, value in fields.items():
-            setattr(cohort, name, value.strip() if isinstance(value, str) else value)
-        if snapshot(cohort, list(fields)) == before:
+        if not apply_changes(cohort, fields, editable=COHORT_FIELDS):
             return cohort
         _check_cohort(cohort)
         reopened = cohort.status != CohortStatus.DRAFT
@@ -179,8 +178,9 @@ def editable_problems(cohort: Cohort) -> list[Problem]:
 
 
 def notify_reopened(cohort: Cohort) -> None:
-    message = say(_("Class %(code)s was changed and is a draft again."), code=cohort.code)
-    notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+    notify(
+        selectors.reviewing_bureaus(cohort), "cohort.reopened", cohort_url(cohort), code=cohort.code
+    )
 
 
 def _move_cohort(
@@ -224,16 +224,13 @@ def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
         _move_cohort(
             by=by, cohort=cohort, new=CohortStatus.SUBMITTED, action="submit", values=values
         )
-        message = say(_("Class %(code)s was submitted for review."), code=cohort.code)
-        notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+        notify(
+            selectors.reviewing_bureaus(cohort),
+            "cohort.submitted",
+            cohort_url(cohort),
+            code=cohort.code,
+        )
     return cohort
-
-
-REVIEW_MESSAGES = {
-    CohortStatus.APPROVED: _("Class %(code)s was approved."),
-    CohortStatus.RETURNED: _("Class %(code)s was returned for changes: %(comment)s"),
-    CohortStatus.REJECTED: _("Class %(code)s was rejected: %(comment)s"),
-}
 
 
 def _review(
@@ -252,8 +249,8 @@ def _review(
             if stored.status == cohort.status:  # else the move says "changed meanwhile"
                 refuse_if(filing_problems(stored), _("The filing no longer passes its checks."))
         _move_cohort(by=by, cohort=cohort, new=new, action=action, values=values)
-        message = say(REVIEW_MESSAGES[new], code=cohort.code, comment=comment)
-        notify([cohort.enterprise, cohort.institution], message, cohort_url(cohort))
+        parties = [cohort.enterprise, cohort.institution]
+        notify(parties, f"cohort.{new}", cohort_url(cohort), code=cohort.code, comment=comment)
     return cohort
 
 
@@ -297,8 +294,8 @@ def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.WITHDRAWN, action="withdraw")
         if was_submitted:
-            message = say(_("Class %(code)s was withdrawn by the enterprise."), code=cohort.code)
-            notify(selectors.reviewing_bureaus(cohort), message, cohort_url(cohort))
+            bureaus = selectors.reviewing_bureaus(cohort)
+            notify(bureaus, "cohort.withdrawn", cohort_url(cohort), code=cohort.code)
     return cohort
 
 
@@ -316,8 +313,7 @@ def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) 
             on,
             EnrollmentEventKind.ACTIVATED,
         )
-        message = say(_("Class %(code)s started training."), code=cohort.code)
-        notify(_other_parties(by, cohort), message, cohort_url(cohort))
+        notify(_other_parties(by, cohort), "cohort.started", cohort_url(cohort), code=cohort.code)
     return cohort
 
 
@@ -336,8 +332,8 @@ def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = Non
             on,
             EnrollmentEventKind.COMPLETED,
         )
-        message = say(_("Class %(code)s completed training."), code=cohort.code)
-        notify(_other_parties(by, cohort), message, cohort_url(cohort))
+        parties = _other_parties(by, cohort)
+        notify(parties, "cohort.completed", cohort_url(cohort), code=cohort.code)
     return cohort
 
 
@@ -346,8 +342,8 @@ def cohort_close(*, by: User | None, cohort: Cohort) -> Cohort:
     require_reviewer(by, cohort)
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.CLOSED, action="close")
-        message = say(_("Class %(code)s was closed."), code=cohort.code)
-        notify([cohort.enterprise, cohort.institution], message, cohort_url(cohort))
+        parties = [cohort.enterprise, cohort.institution]
+        notify(parties, "cohort.closed", cohort_url(cohort), code=cohort.code)
     return cohort
 
 

@@ -1,23 +1,18 @@
-"""What every programmes service shares: the role checks, notices, row locks and numbering."""
+"""What every programmes service shares: the role checks and who is told."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
-from xuetu.core.audit import audit_record, snapshot
-from xuetu.core.models import Notice
+from xuetu.core.notices import notify as core_notify
 from xuetu.programmes import selectors
 from xuetu.programmes.models import Cohort, ProgrammePolicy
 
@@ -55,58 +50,9 @@ def require_reviewer(by: User | None, cohort: Cohort) -> None:
         raise PermissionDenied(_("The person who submitted the filing cannot review it."))
 
 
-# Shared pieces -----------------------------------------------------------------------------
-def actor(by: User | None) -> User | None:
-    return by if by is not None and by.is_authenticated else None
-
-
-def stored_text(message: str | Promise, limit: int = 300) -> str:
-    """A message kept as data (a notice, a note) is written in the site's default language:
-    its reader may be another organisation, whose language we do not know here."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)[:limit]
-
-
-def notify(organisations: Iterable[Organisation], message: str | Promise, url: str) -> None:
-    """An in-app notice to each organisation (once each)."""
-    text = stored_text(message)
-    seen: set[int] = set()
-    rows = []
-    for organisation in organisations:
-        if organisation.pk not in seen:
-            seen.add(organisation.pk)
-            rows.append(Notice(organisation=organisation, text=text, url=url))
-    Notice.objects.bulk_create(rows)
-
-
-def lock(instance: models.Model) -> None:
-    """Lock the row for this transaction and reload `instance` from it, so a stale copy
-    never writes old values back."""
-    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
-    instance.refresh_from_db()
-
-
-def create_numbered(
-    *,
-    by: User | None,
-    instance: M,
-    prefix: str,
-    year: int,
-    field: str = "number",
-    organisation: Organisation | None = None,
-) -> M:
-    """Insert, then number the row from its id (`PS-2026-000123`): unique without a counter
-    table, and two concurrent inserts can never take the same number."""
-    setattr(instance, field, f"tmp-{uuid.uuid4().hex[:24]}")
-    instance.full_clean()
-    instance.save()
-    setattr(instance, field, f"{prefix}-{year}-{instance.pk:06d}")
-    instance.save(update_fields=[field])
-    audit_record(
-        by=by,
-        action=f"{instance._meta.model_name}.create",
-        obj=instance,
-        after=snapshot(instance),
-        organisation=organisation,
-    )
-    return instance
+# Notices ---------------------------------------------------------------------------------
+def notify(organisations: Iterable[Organisation], kind: str, url: str, **params: object) -> None:
+    """A notice to the people who act for each organisation (its managers, or a bureau's
+    reviewers), never to every member: a mentor does not read another apprentice's filing."""
+    recipients = selectors.notice_recipients(organisations)
+    core_notify(kind=kind, recipients=recipients, url=url, params=params)

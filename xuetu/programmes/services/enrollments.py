@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import User
 from xuetu.core.audit import audit_record, json_value, snapshot
 from xuetu.core.problems import Problem, Refused, refuse_if, say
-from xuetu.core.services import record_create, record_update
+from xuetu.core.services import (
+    actor,
+    apply_changes,
+    lock,
+    record_create,
+    record_update,
+    stored_text,
+)
 from xuetu.core.transitions import transition
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
@@ -34,13 +41,7 @@ from xuetu.programmes.models import (
     Mentor,
 )
 from xuetu.programmes.services.cohorts import editable_problems, reopen
-from xuetu.programmes.services.common import (
-    actor,
-    current_policy,
-    lock,
-    require_manager,
-    stored_text,
-)
+from xuetu.programmes.services.common import current_policy, require_manager
 from xuetu.registry.models import Person
 
 ROLE_OF_KIND = {
@@ -209,17 +210,11 @@ def enrollment_update(*, by: User | None, enrollment: Enrollment, **fields: Any)
     apprentice is checked again, and a filing under review becomes a draft again."""
     cohort = enrollment.cohort
     require_manager(by, cohort.enterprise_id)
-    unknown = set(fields) - set(ENROLLMENT_FIELDS)
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         lock(cohort)
         refuse_if(editable_problems(cohort))
         lock(enrollment)
-        before = snapshot(enrollment, list(fields))
-        for name, value in fields.items():
-            setattr(enrollment, name, value)
-        if snapshot(enrollment, list(fields)) == before:
+        if not apply_changes(enrollment, fields, editable=ENROLLMENT_FIELDS):
             return enrollment
         mentors = {r: fields[r] for r in ROLE_OF_KIND.values() if fields.get(r) is not None}
         _check_mentors(cohort, mentors, leaving=[enrollment.pk])

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
-from xuetu.core.services import record_create, record_update
+from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Appointment, Cohort, Mentor
-from xuetu.programmes.services.common import create_numbered, lock, require_manager
+from xuetu.programmes.services.common import require_manager
 from xuetu.registry.models import Occupation, Person
 
 MENTOR_FIELDS = (
@@ -69,13 +69,9 @@ def mentor_create(
 
 def mentor_update(*, by: User | None, mentor: Mentor, **fields: Any) -> Mentor:
     require_manager(by, mentor.organisation_id)
-    unknown = set(fields) - set(MENTOR_FIELDS)
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         lock(mentor)
-        for name, value in fields.items():
-            setattr(mentor, name, value.strip() if isinstance(value, str) else value)
+        apply_changes(mentor, fields, editable=MENTOR_FIELDS)
         _check_mentor(mentor)
         return record_update(by=by, instance=mentor, organisation=mentor.organisation)
 

@@ -841,7 +841,13 @@ def test_the_class_list_and_the_rosters_export_to_excel_for_what_the_user_sees(
 
 
 def test_unread_notices_show_in_the_navigation_until_read(world):
-    Notice.objects.create(organisation=world.district_bureau, text="开班申请已提交", url="/")
+    Notice.objects.create(
+        recipient=world.users["district"],
+        organisation=world.district_bureau,
+        kind="plain",
+        params={"text": "开班申请已提交"},
+        url="/",
+    )
     client = world.client("district")
     assert 'data-testid="unread-notices">1<' in client.get("/").content.decode()
     assert (

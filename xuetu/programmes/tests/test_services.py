@@ -47,7 +47,7 @@ def events(obj, action: str | None = None) -> list[str]:
 
 
 def notices_for(organisation) -> list[str]:
-    return list(Notice.objects.filter(organisation=organisation).values_list("text", flat=True))
+    return [n.text for n in Notice.objects.filter(organisation=organisation)]
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from xuetu.programmes.public_views import appointment_status, mask_name
+from xuetu.core.verify import mask_name
 from xuetu.programmes.tests.test_documents import make_appointment
+from xuetu.programmes.verify import appointment_status
 
 TODAY = timezone.localdate
 

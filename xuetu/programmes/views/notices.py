@@ -15,7 +15,7 @@ class NoticeList(ScopedListView):
     """What changed for the user's organisations; shown notices are marked read."""
 
     model = Notice
-    search_fields = ("text",)
+    search_fields = ("params",)
     template_name = "programmes/notice_list.html"
 
     def get_queryset(self):

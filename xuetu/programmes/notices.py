@@ -1,0 +1,22 @@
+"""The notices programmes sends, by message id (core renders each in its reader's language)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.notices import register_notices
+
+NOTICES = {
+    "agreement.awaits_confirmation": _("Agreement %(number)s awaits your confirmation."),
+    "agreement.changed": _("Agreement %(number)s was changed; confirm it."),
+    "agreement.confirmed": _("Agreement %(number)s is confirmed."),
+    "cohort.reopened": _("Class %(code)s was changed and is a draft again."),
+    "cohort.submitted": _("Class %(code)s was submitted for review."),
+    "cohort.approved": _("Class %(code)s was approved."),
+    "cohort.returned": _("Class %(code)s was returned for changes: %(comment)s"),
+    "cohort.rejected": _("Class %(code)s was rejected: %(comment)s"),
+    "cohort.withdrawn": _("Class %(code)s was withdrawn by the enterprise."),
+    "cohort.started": _("Class %(code)s started training."),
+    "cohort.completed": _("Class %(code)s completed training."),
+    "cohort.closed": _("Class %(code)s was closed."),
+}
+
+register_notices(NOTICES)
