@@ -6,9 +6,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.links import HasPage
 from xuetu.programmes.choices import (
     AgreementSide,
     ApprenticeCategory,
@@ -72,6 +74,10 @@ class ProgrammePolicy(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.effective_from:%Y-%m-%d})"
 
+    def get_absolute_url(self) -> str:
+        # The bureau keeps its policies in the admin; no page of their own yet.
+        return reverse("admin:programmes_programmepolicy_change", args=[self.pk])
+
 
 class AgreementQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
@@ -87,9 +93,11 @@ class AgreementQuerySet(ScopedQuerySet):
         )
 
 
-class CooperationAgreement(models.Model):
+class CooperationAgreement(HasPage, models.Model):
     """校企合作协议: drafted by one side, confirmed by the other; any edit after a
     confirmation clears both confirmations."""
+
+    page_url_name = "programmes:agreement_detail"
 
     number = models.CharField(_("agreement number"), max_length=40, unique=True)
     enterprise = models.ForeignKey(
@@ -165,8 +173,10 @@ class MentorQuerySet(ScopedQuerySet):
         return models.Q(organisation_id__in=scope.managed_org_ids)
 
 
-class Mentor(models.Model):
+class Mentor(HasPage, models.Model):
     """A person appointed by an enterprise (mentor) or an institution (teacher)."""
+
+    page_url_name = "programmes:mentor_detail"
 
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
@@ -264,6 +274,10 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        """A letter is shown on its mentor's page."""
+        return self.mentor.get_absolute_url()
+
 
 class CohortQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
@@ -277,8 +291,10 @@ class CohortQuerySet(ScopedQuerySet):
         return models.Q(enterprise_id__in=scope.managed_org_ids)
 
 
-class Cohort(models.Model):
+class Cohort(HasPage, models.Model):
     """学徒培训班: one class, one plan."""
+
+    page_url_name = "programmes:cohort_detail"
 
     code = models.CharField(_("class code"), max_length=30, unique=True)
     name = models.CharField(_("class name"), max_length=200)
@@ -368,8 +384,10 @@ class EnrollmentQuerySet(ScopedQuerySet):
         return models.Q(cohort__enterprise_id__in=scope.managed_org_ids)
 
 
-class Enrollment(models.Model):
+class Enrollment(HasPage, models.Model):
     """One apprentice in one class."""
+
+    page_url_name = "programmes:enrollment_detail"
 
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("class"), on_delete=models.PROTECT, related_name="enrollments"
@@ -471,3 +489,7 @@ class EnrollmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective_date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        """An entry of an enrollment's history is shown on the enrollment's page."""
+        return self.enrollment.get_absolute_url()

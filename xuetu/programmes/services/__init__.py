@@ -14,6 +14,11 @@ from xuetu.programmes.services.agreements import (
     agreement_create,
     agreement_update,
 )
+from xuetu.programmes.services.changes import (
+    enrollment_change_mentor,
+    enrollment_substitute,
+    enrollment_transfer,
+)
 from xuetu.programmes.services.cohorts import (
     cohort_approve,
     cohort_close,
@@ -24,7 +29,6 @@ from xuetu.programmes.services.cohorts import (
     cohort_start,
     cohort_submit,
     cohort_update,
-    cohort_url,
     cohort_withdraw,
     filing_problems,
 )
@@ -34,16 +38,12 @@ from xuetu.programmes.services.common import (
     require_manager,
     require_reviewer,
 )
-from xuetu.programmes.services.enrollments import (
+from xuetu.programmes.services.enrollments import enrollment_create, enrollment_update
+from xuetu.programmes.services.lifecycle import (
     enrollment_activate,
-    enrollment_change_mentor,
     enrollment_complete,
-    enrollment_create,
     enrollment_pause,
     enrollment_resume,
-    enrollment_substitute,
-    enrollment_transfer,
-    enrollment_update,
     enrollment_withdraw,
 )
 from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
@@ -62,7 +62,6 @@ __all__ = [
     "cohort_start",
     "cohort_submit",
     "cohort_update",
-    "cohort_url",
     "cohort_withdraw",
     "current_policy",
     "enrollment_activate",

@@ -98,8 +98,7 @@ def _check_agreement(agreement: CooperationAgreement) -> None:
 
 
 def _notify_agreement(agreement: CooperationAgreement, side: str, kind: str) -> None:
-    url = f"/programmes/agreements/{agreement.pk}/"
-    notify([_other_side(agreement, side)], kind, url, number=agreement.number)
+    notify([_other_side(agreement, side)], kind, agreement, number=agreement.number)
 
 
 def agreement_update(

@@ -61,10 +61,6 @@ COHORT_FIELDS = (
 )
 
 
-def cohort_url(cohort: Cohort) -> str:
-    return f"/programmes/cohorts/{cohort.pk}/"
-
-
 def cohort_create(
     *,
     by: User | None,
@@ -179,7 +175,10 @@ def editable_problems(cohort: Cohort) -> list[Problem]:
 
 def notify_reopened(cohort: Cohort) -> None:
     notify(
-        selectors.reviewing_bureaus(cohort), "cohort.reopened", cohort_url(cohort), code=cohort.code
+        selectors.reviewing_bureaus(cohort),
+        "cohort.reopened",
+        cohort,
+        code=cohort.code,
     )
 
 
@@ -227,7 +226,7 @@ def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
         notify(
             selectors.reviewing_bureaus(cohort),
             "cohort.submitted",
-            cohort_url(cohort),
+            cohort,
             code=cohort.code,
         )
     return cohort
@@ -250,7 +249,7 @@ def _review(
                 refuse_if(filing_problems(stored), _("The filing no longer passes its checks."))
         _move_cohort(by=by, cohort=cohort, new=new, action=action, values=values)
         parties = [cohort.enterprise, cohort.institution]
-        notify(parties, f"cohort.{new}", cohort_url(cohort), code=cohort.code, comment=comment)
+        notify(parties, f"cohort.{new}", cohort, code=cohort.code, comment=comment)
     return cohort
 
 
@@ -295,7 +294,7 @@ def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.WITHDRAWN, action="withdraw")
         if was_submitted:
             bureaus = selectors.reviewing_bureaus(cohort)
-            notify(bureaus, "cohort.withdrawn", cohort_url(cohort), code=cohort.code)
+            notify(bureaus, "cohort.withdrawn", cohort, code=cohort.code)
     return cohort
 
 
@@ -313,7 +312,12 @@ def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) 
             on,
             EnrollmentEventKind.ACTIVATED,
         )
-        notify(_other_parties(by, cohort), "cohort.started", cohort_url(cohort), code=cohort.code)
+        notify(
+            _other_parties(by, cohort),
+            "cohort.started",
+            cohort,
+            code=cohort.code,
+        )
     return cohort
 
 
@@ -333,7 +337,7 @@ def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = Non
             EnrollmentEventKind.COMPLETED,
         )
         parties = _other_parties(by, cohort)
-        notify(parties, "cohort.completed", cohort_url(cohort), code=cohort.code)
+        notify(parties, "cohort.completed", cohort, code=cohort.code)
     return cohort
 
 
@@ -343,7 +347,7 @@ def cohort_close(*, by: User | None, cohort: Cohort) -> Cohort:
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.CLOSED, action="close")
         parties = [cohort.enterprise, cohort.institution]
-        notify(parties, "cohort.closed", cohort_url(cohort), code=cohort.code)
+        notify(parties, "cohort.closed", cohort, code=cohort.code)
     return cohort
 
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import scope_for
+from xuetu.core.links import HasPage
 from xuetu.core.notices import notify as core_notify
 from xuetu.programmes import selectors
 from xuetu.programmes.models import Cohort, ProgrammePolicy
-
-M = TypeVar("M", bound=models.Model)
 
 
 def current_policy(on: dt.date) -> ProgrammePolicy:
@@ -51,8 +48,11 @@ def require_reviewer(by: User | None, cohort: Cohort) -> None:
 
 
 # Notices ---------------------------------------------------------------------------------
-def notify(organisations: Iterable[Organisation], kind: str, url: str, **params: object) -> None:
+def notify(
+    organisations: Iterable[Organisation], kind: str, about: HasPage, **params: object
+) -> None:
     """A notice to the people who act for each organisation (its managers, or a bureau's
     reviewers), never to every member: a mentor does not read another apprentice's filing."""
     recipients = selectors.notice_recipients(organisations)
+    url = about.get_absolute_url()
     core_notify(kind=kind, recipients=recipients, url=url, params=params)
