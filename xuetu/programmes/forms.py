@@ -6,17 +6,16 @@ Every model-choice field is narrowed to what the user may see by the scoped view
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import parse_resident_id
+from xuetu.core.uploads import SCAN_KINDS, XLSX, check_upload, suffixes_of
 from xuetu.programmes.choices import (
     TRANSFER_TARGET_STATUSES,
     ApprenticeCategory,
@@ -30,8 +29,6 @@ from xuetu.programmes.models import (
     Mentor,
 )
 from xuetu.registry.models import Enterprise, Person
-
-SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
@@ -55,21 +52,6 @@ def one_choice_hidden(field: forms.ModelChoiceField) -> None:
         field.widget = forms.HiddenInput()
 
 
-def check_upload(upload, *, suffixes: tuple[str, ...], max_bytes: int) -> None:
-    if PurePath(upload.name).suffix.lower() not in suffixes:
-        raise ValidationError(
-            _("Upload a file of one of these types: %(types)s."),
-            code="file_type",
-            params={"types": ", ".join(suffixes)},
-        )
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is larger than %(size)s MB."),
-            code="file_size",
-            params={"size": max_bytes // (1024 * 1024)},
-        )
-
-
 # Agreements ---------------------------------------------------------------------------------
 class AgreementForm(forms.ModelForm):
     class Meta:
@@ -88,7 +70,7 @@ class AgreementForm(forms.ModelForm):
             "valid_from": date_input(),
             "valid_to": date_input(),
             "duties": forms.Textarea(attrs={"rows": 4}),
-            "scan": forms.FileInput(attrs={"accept": ",".join(SCAN_TYPES)}),
+            "scan": forms.FileInput(attrs={"accept": ",".join(suffixes_of(SCAN_KINDS))}),
         }
         help_texts = {
             "scan": _("PDF or image of the signed agreement, at most 10 MB."),
@@ -103,7 +85,7 @@ class AgreementForm(forms.ModelForm):
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
         if scan and "scan" in self.changed_data:
-            check_upload(scan, suffixes=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)
+            check_upload(scan, kinds=SCAN_KINDS, max_bytes=SCAN_MAX_BYTES)
         return scan
 
     def service_fields(self) -> dict[str, Any]:
@@ -273,7 +255,7 @@ class RosterImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        check_upload(upload, suffixes=(".xlsx",), max_bytes=ROSTER_MAX_BYTES)
+        check_upload(upload, kinds=[XLSX], max_bytes=ROSTER_MAX_BYTES)
         return upload
 
 
