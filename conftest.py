@@ -8,6 +8,13 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config) -> None:
+    # Every write of the suite is traced to its module: only services may write.
+    from xuetu.testing import write_guard
+
+    write_guard.install()
+
+
 @pytest.fixture
 def world(db):
     from xuetu.core.testing import build_world

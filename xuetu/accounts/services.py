@@ -15,6 +15,13 @@ def organisation_create(*, by: User | None, kind: str, name: str, district=None)
     return record_create(by=by, instance=organisation, organisation=organisation)
 
 
+def user_create(*, by: User | None, username: str, password: str, full_name: str = "") -> User:
+    """A person's sign-in; their roles come with memberships."""
+    user = User(username=username, first_name=full_name.strip())
+    user.set_password(password)
+    return record_create(by=by, instance=user)
+
+
 def membership_create(
     *, by: User | None, user: User, organisation: Organisation, role: str
 ) -> Membership:

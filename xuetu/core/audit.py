@@ -31,13 +31,22 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
+# Never copied into the log: a password hash is a secret even when hashed.
+SECRET_FIELDS = frozenset({"password"})
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of `obj` (and many-to-many ids once it is saved)."""
+    """The concrete field values of `obj` (and many-to-many ids once it is saved); a secret
+    is recorded only as set or not."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key or (fields and field.name not in fields):
             continue
-        data[field.attname] = json_value(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if field.attname in SECRET_FIELDS:
+            data[field.attname] = "set" if value else ""
+            continue
+        data[field.attname] = json_value(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             if not fields or field.name in fields:

@@ -6,6 +6,7 @@ services and reports progress through `JobProgress`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import IO, Any
@@ -109,3 +110,19 @@ def job_run(job: Job, *, stream: IO[str] | None = None) -> Job:
         job.state, job.message = JobState.FAILED, str(error)[:2000]
         job.save(update_fields=["state", "message", "updated_at"])
     return job
+
+
+def jobs_purge(*, older_than: dt.timedelta) -> tuple[int, int]:
+    """Deletes finished jobs older than `older_than` and their files: they hold personal data
+    and are copies of what the database keeps anyway. Returns (jobs, files) deleted."""
+    from xuetu.core.models import Job, JobState
+
+    cutoff = timezone.now() - older_than
+    old = Job.objects.filter(updated_at__lt=cutoff, state__in=[JobState.DONE, JobState.FAILED])
+    files = 0
+    for job in old.iterator():
+        if job.result_file:
+            job.result_file.delete(save=False)
+            files += 1
+    count, _ = old.delete()
+    return count, files

@@ -141,6 +141,27 @@ def record_update(
     return instance
 
 
+def record_put(
+    *,
+    by: Any,
+    model: type[M],
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    m2m: dict[str, Iterable[Any]] | None = None,
+    organisation: Any = None,
+) -> tuple[M, bool]:
+    """The row with `key`, created or brought up to `values` (reference data that is loaded
+    again and again); an event only for what changed. Says whether it was created."""
+    with transaction.atomic():
+        instance = model._default_manager.select_for_update().filter(**key).first()
+        if instance is None:
+            created = model(**key, **values)
+            return record_create(by=by, instance=created, m2m=m2m, organisation=organisation), True
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return record_update(by=by, instance=instance, m2m=m2m, organisation=organisation), False
+
+
 def _field_name(model: type[models.Model], attname: str) -> str:
     for field in model._meta.concrete_fields:
         if field.attname == attname:

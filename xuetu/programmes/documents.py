@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -127,15 +126,6 @@ def _appointment_context(appointment: Appointment) -> dict[str, Any]:
         "verify_page": absolute_url(reverse("public:verify")),
         "qr": qr_svg(url),
     }
-
-
-def appointment_store_pdf(appointment: Appointment) -> None:
-    """Render the letter and keep it in `appointment.pdf`, replacing an earlier copy."""
-    content = appointment_pdf(appointment)
-    if appointment.pdf:
-        appointment.pdf.delete(save=False)
-    appointment.pdf.save(f"{appointment.number}.pdf", ContentFile(content), save=False)
-    appointment.save(update_fields=["pdf"])
 
 
 # Filing forms -------------------------------------------------------------------------------

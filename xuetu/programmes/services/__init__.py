@@ -46,13 +46,19 @@ from xuetu.programmes.services.lifecycle import (
     enrollment_resume,
     enrollment_withdraw,
 )
-from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
+from xuetu.programmes.services.mentors import (
+    appointment_issue,
+    appointment_store_pdf,
+    mentor_create,
+    mentor_update,
+)
 
 __all__ = [
     "agreement_confirm",
     "agreement_create",
     "agreement_update",
     "appointment_issue",
+    "appointment_store_pdf",
     "cohort_approve",
     "cohort_close",
     "cohort_complete",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
+from xuetu.core.audit import audit_record
 from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
+from xuetu.programmes import documents
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Appointment, Cohort, Mentor
 from xuetu.programmes.services.common import require_manager
@@ -123,20 +125,25 @@ def appointment_issue(
             organisation=mentor.organisation,
         )
         if with_pdf:
-            _store_pdf(letter)
+            appointment_store_pdf(appointment=letter, by=by)
     return letter
 
 
-def _store_pdf(letter: Appointment) -> None:
-    # The PDF module is written separately; until it exists a letter simply has no PDF.
-    if importlib.util.find_spec("xuetu.programmes.documents") is None:
-        return
-    documents = importlib.import_module("xuetu.programmes.documents")
-    if hasattr(documents, "appointment_store_pdf"):
-        documents.appointment_store_pdf(letter)
-    elif hasattr(documents, "appointment_pdf"):
-        from django.core.files.base import ContentFile
-
-        content = documents.appointment_pdf(letter)
-        letter.pdf.save(f"{letter.number}.pdf", ContentFile(content), save=False)
-        letter.save(update_fields=["pdf"])
+def appointment_store_pdf(*, appointment: Appointment, by: User | None = None) -> Appointment:
+    """Renders the letter and keeps it on the appointment, replacing an earlier copy."""
+    content = documents.appointment_pdf(appointment)
+    with transaction.atomic():
+        old = appointment.pdf.name or None
+        if appointment.pdf:
+            appointment.pdf.delete(save=False)
+        appointment.pdf.save(f"{appointment.number}.pdf", ContentFile(content), save=False)
+        appointment.save(update_fields=["pdf"])
+        audit_record(
+            by=by,
+            action="appointment.render_pdf",
+            obj=appointment,
+            before={"pdf": old},
+            after={"pdf": appointment.pdf.name},
+            organisation=appointment.mentor.organisation,
+        )
+    return appointment

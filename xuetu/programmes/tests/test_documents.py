@@ -15,7 +15,7 @@ from django.utils import timezone
 from xuetu.core.identifiers import make_resident_id
 from xuetu.core.pdf import absolute_url, qr_svg
 from xuetu.core.testing import World, make_person
-from xuetu.programmes import documents
+from xuetu.programmes import documents, services
 from xuetu.programmes.choices import (
     ApprenticeCategory,
     CohortStatus,
@@ -24,7 +24,6 @@ from xuetu.programmes.choices import (
 )
 from xuetu.programmes.documents import (
     appointment_pdf,
-    appointment_store_pdf,
     appointment_verify_url,
     chinese_date,
     filing_form_pdf,
@@ -295,8 +294,8 @@ def test_storing_the_letter_keeps_the_pdf_on_the_appointment(world, settings, tm
     settings.MEDIA_ROOT = tmp_path
     appointment = make_appointment(world)
 
-    appointment_store_pdf(appointment)
-    appointment_store_pdf(appointment)  # a reissue replaces the earlier copy
+    services.appointment_store_pdf(appointment=appointment)
+    services.appointment_store_pdf(appointment=appointment)  # a reissue replaces the earlier copy
 
     appointment.refresh_from_db()
     assert appointment.pdf.name.endswith(".pdf")

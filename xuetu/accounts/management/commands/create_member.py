@@ -11,7 +11,7 @@ from django.db import transaction
 
 from xuetu.accounts.choices import Role
 from xuetu.accounts.models import Organisation, User
-from xuetu.accounts.services import membership_create
+from xuetu.accounts.services import membership_create, user_create
 
 
 class Command(BaseCommand):
@@ -42,8 +42,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is not None:
             return user
-        user = User(username=username, first_name=full_name)
-        user.set_password(password or getpass.getpass(f"Password for {username}: "))
-        user.full_clean()
-        user.save()
-        return user
+        password = password or getpass.getpass(f"Password for {username}: ")
+        return user_create(by=None, username=username, password=password, full_name=full_name)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from xuetu.core.models import Job, JobState
+from xuetu.core.jobs import jobs_purge
 
 
 class Command(BaseCommand):
@@ -18,12 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, days: int, **options) -> None:
-        cutoff = timezone.now() - dt.timedelta(days=days)
-        old = Job.objects.filter(updated_at__lt=cutoff, state__in=[JobState.DONE, JobState.FAILED])
-        files = 0
-        for job in old.iterator():
-            if job.result_file:
-                job.result_file.delete(save=False)
-                files += 1
-        count, _ = old.delete()
+        count, files = jobs_purge(older_than=dt.timedelta(days=days))
         self.stdout.write(f"{count} jobs and {files} files deleted (older than {days} days).")

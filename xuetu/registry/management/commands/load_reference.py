@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from xuetu.core.services import record_put
 from xuetu.registry.models import District, IndustryChain, IndustryCluster, Occupation
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -37,31 +38,30 @@ def read(path: Path):
 def load_districts(path: Path) -> int:
     rows = read(path)
     for row in rows:
-        District.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "name_en": row.get("name_en", "")}
-        )
+        values = {"name": row["name"], "name_en": row.get("name_en", "")}
+        record_put(by=None, model=District, key={"code": row["code"]}, values=values)
     return len(rows)
 
 
 def load_industry(path: Path) -> int:
     count = 0
     for sort, cluster_row in enumerate(read(path)["clusters"]):
-        cluster, _ = IndustryCluster.objects.update_or_create(
-            code=cluster_row["code"],
-            defaults={
+        cluster, _ = record_put(
+            by=None,
+            model=IndustryCluster,
+            key={"code": cluster_row["code"]},
+            values={
                 "name": cluster_row["name"],
                 "name_en": cluster_row.get("name_en", ""),
                 "sort": cluster_row.get("sort", sort),
             },
         )
         for row in cluster_row["chains"]:
-            IndustryChain.objects.update_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "name_en": row.get("name_en", ""),
-                    "cluster": cluster,
-                },
+            record_put(
+                by=None,
+                model=IndustryChain,
+                key={"code": row["code"]},
+                values={"name": row["name"], "name_en": row.get("name_en", ""), "cluster": cluster},
             )
             count += 1
     return count
@@ -71,13 +71,15 @@ def load_occupations(path: Path) -> int:
     rows = read(path)
     chains = dict(IndustryChain.objects.values_list("code", "pk"))
     for row in rows:
-        occupation, _ = Occupation.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        record_put(
+            by=None,
+            model=Occupation,
+            key={"code": row["code"]},
+            values={
                 "name": row["name"],
                 "name_en": row.get("name_en", ""),
                 "levels": row.get("levels", "54321"),
             },
+            m2m={"chains": [chains[c] for c in row.get("chains", []) if c in chains]},
         )
-        occupation.chains.set([chains[c] for c in row.get("chains", []) if c in chains])
     return len(rows)
