@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
@@ -82,3 +83,35 @@ def audit_record(
         after=after,
         ip=request_ip.get(),
     )
+
+
+def audit_many(
+    *,
+    by,
+    action: str,
+    model: type[models.Model],
+    changes: Iterable[tuple[Any, dict | None, dict | None]],
+    organisation=None,
+) -> int:
+    """One event per changed row, written in one query: `changes` holds (pk, before, after)
+    for rows of `model` changed together (a whole roster starting training, say)."""
+    from xuetu.core.models import AuditEvent
+
+    who = by if by is not None and by.is_authenticated else None
+    ip = request_ip.get()
+    events = [
+        AuditEvent(
+            actor=who,
+            organisation=organisation,
+            action=action,
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+            object_repr=f"{model._meta.verbose_name} {pk}"[:200],
+            before=before,
+            after=after,
+            ip=ip,
+        )
+        for pk, before, after in changes
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)

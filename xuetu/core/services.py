@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.audit import audit_record, changed, snapshot
+from xuetu.core.audit import audit_many, audit_record, changed, json_value, snapshot
 
 M = TypeVar("M", bound=models.Model)
 
@@ -139,6 +139,36 @@ def record_update(
             organisation=organisation,
         )
     return instance
+
+
+def records_update(
+    *,
+    by: Any,
+    queryset: models.QuerySet,
+    values: Mapping[str, Any],
+    action: str,
+    organisation: Any = None,
+) -> int:
+    """Sets `values` on every row of `queryset` that differs, in one UPDATE, with one audit
+    event per row changed (e.g. a roster following its class's new end date)."""
+    model = queryset.model
+    names = list(values)
+    attnames = [model._meta.get_field(n).attname for n in names]
+    with transaction.atomic():
+        rows = list(queryset.select_for_update().values("pk", *attnames))
+        new = {a: json_value(values[n]) for n, a in zip(names, attnames, strict=True)}
+        changing = [r for r in rows if any(json_value(r[a]) != new[a] for a in attnames)]
+        if not changing:
+            return 0
+        model._default_manager.filter(pk__in=[r["pk"] for r in changing]).update(**values)
+        audit_many(
+            by=by,
+            action=action,
+            model=model,
+            changes=[(r["pk"], {a: json_value(r[a]) for a in attnames}, new) for r in changing],
+            organisation=organisation,
+        )
+    return len(changing)
 
 
 def record_put(

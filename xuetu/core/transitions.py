@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.audit import audit_record, json_value
+from xuetu.core.audit import audit_many, audit_record, json_value
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if, say
 
 M = TypeVar("M", bound=models.Model)
@@ -97,6 +97,38 @@ def transition(
             organisation=organisation,
         )
     return obj
+
+
+def transition_all(
+    model: type[models.Model],
+    *,
+    pks: list[Any],
+    old: str,
+    to: str,
+    flow: Flow,
+    by,
+    action: str,
+    organisation=None,
+    field: str = "status",
+) -> int:
+    """Moves every row `pks` of `model` from `old` to `to` in one UPDATE, with one audit event
+    per row; refused as a whole if any of them has moved meanwhile."""
+    refuse_if(flow.problems(old, to))
+    changes: dict[str, Any] = {field: to}
+    if _has_field(model, "updated_at"):
+        changes["updated_at"] = timezone.now()
+    with transaction.atomic():
+        rows = model._default_manager.filter(pk__in=pks, **{field: old}).update(**changes)
+        if rows != len(set(pks)):
+            raise Refused([CONFLICT])
+        audit_many(
+            by=by,
+            action=f"{model._meta.model_name}.{action}",
+            model=model,
+            changes=[(pk, {field: old}, {field: to}) for pk in pks],
+            organisation=organisation,
+        )
+    return rows
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

@@ -21,12 +21,14 @@ from xuetu.core.services import (
     lock,
     record_create,
     record_update,
+    records_update,
 )
-from xuetu.core.transitions import transition
+from xuetu.core.transitions import transition, transition_all
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
     COHORT_FLOW,
     EDITABLE_COHORT_STATUSES,
+    ENROLLMENT_FLOW,
     CohortStatus,
     EnrollmentEventKind,
     EnrollmentStatus,
@@ -145,20 +147,23 @@ def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
         reopened = cohort.status != CohortStatus.DRAFT
         cohort.status = CohortStatus.DRAFT
         record_update(by=by, instance=cohort, organisation=cohort.enterprise)
-        _roster_follows(cohort, before)
+        _roster_follows(by, cohort, before)
         if reopened:
             notify_reopened(cohort)
     return cohort
 
 
-def _roster_follows(cohort: Cohort, before: dict[str, Any]) -> None:
+def _roster_follows(by: User | None, cohort: Cohort, before: dict[str, Any]) -> None:
     """The roster of a filing follows its class: another institution means its teachers must
     be named again (the filing check then asks for them), a new end date is everyone's."""
     roster = Enrollment.objects.filter(cohort=cohort)
+    follow = {"by": by, "queryset": roster, "organisation": cohort.enterprise}
     if "institution_id" in before and before["institution_id"] != cohort.institution_id:
-        roster.exclude(institution_mentor=None).update(institution_mentor=None)
+        values = {"institution_mentor": None}
+        records_update(**follow, values=values, action="enrollment.follow_institution")
     if "planned_end" in before and before["planned_end"] != cohort.planned_end.isoformat():
-        roster.update(planned_end=cohort.planned_end)
+        values = {"planned_end": cohort.planned_end}
+        records_update(**follow, values=values, action="enrollment.follow_end")
 
 
 def editable_problems(cohort: Cohort) -> list[Problem]:
@@ -359,10 +364,19 @@ def _other_parties(by: User | None, cohort: Cohort) -> list[Organisation]:
 def move_roster(
     by: User | None, cohort: Cohort, old: str, new: str, on: dt.date, kind: str
 ) -> None:
-    """Moves every enrollment of the class in `old` to `new`, each with its history entry;
-    one audit event (the class's) covers the batch."""
+    """Moves every enrollment of the class in `old` to `new`, each with its history entry
+    and audit event."""
     moving = list(cohort.enrollments.filter(status=old).values_list("pk", flat=True))
-    Enrollment.objects.filter(pk__in=moving, status=old).update(status=new)
+    transition_all(
+        Enrollment,
+        pks=moving,
+        old=old,
+        to=new,
+        flow=ENROLLMENT_FLOW,
+        by=by,
+        action=kind,
+        organisation=cohort.enterprise,
+    )
     EnrollmentEvent.objects.bulk_create(
         EnrollmentEvent(enrollment_id=pk, kind=kind, effective_date=on, by=actor(by))
         for pk in moving
