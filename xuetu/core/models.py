@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuetu.core.access import Scope, ScopedQuerySet
 
@@ -198,3 +199,83 @@ class Notice(models.Model):
         from xuetu.core.notices import notice_text
 
         return notice_text(self.kind, self.params)
+
+
+class ConsentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
+
+
+class ConsentQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return models.Q(organisation_id__in=scope.org_ids) | models.Q(
+            organisation__district_id__in=scope.district_ids
+        )
+
+    def manage_q(self, scope: Scope) -> models.Q:
+        return models.Q(organisation_id__in=scope.managed_org_ids)
+
+
+class ConsentRequest(models.Model):
+    """One party asks another (usually the bureau) to allow something the rules do not allow
+    by themselves: an early start, a change of a fact the bureau owns. Granting applies it."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("requesting organisation"),
+        on_delete=models.PROTECT,
+        related_name="consent_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    payload = models.JSONField(_("what is asked"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ConsentStatus.choices, default=ConsentStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("request for consent")
+        verbose_name_plural = _("requests for consent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id"],
+                condition=models.Q(status="pending"),
+                name="consent_one_pending_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}#{self.object_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        from xuetu.core.consent import subject_of
+
+        subject = subject_of(self)
+        return subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/"

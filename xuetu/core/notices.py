@@ -13,11 +13,18 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 # A notice kept from before notices had message ids: its text is its one parameter.
 PLAIN = "plain"
 
-_messages: dict[str, str | Promise] = {PLAIN: "%(text)s"}
+_messages: dict[str, str | Promise] = {
+    PLAIN: "%(text)s",
+    # core's own: requests for consent (core.consent).
+    "consent.requested": _("%(org)s asks: %(what)s"),
+    "consent.granted": _("Your request was granted: %(what)s"),
+    "consent.refused": _("Your request was refused: %(what)s (%(comment)s)"),
+}
 _discovered = False
 
 
