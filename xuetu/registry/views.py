@@ -249,10 +249,6 @@ class PersonEdit(ScopedUpdateView):
     service = services.person_update
 
 
-def can_register_people(user) -> bool:
-    return any_manager(user)
-
-
 def registering_organisation(user):
     """The organisation a new person is registered under: the user's first managed one, or the
     city bureau for a city administrator."""
