@@ -295,8 +295,16 @@ def test_each_party_gets_a_notice_and_reading_marks_it_read(world, programme):
     world.client("district").post(cohort_url(cohort, "return"), {"comment": "补充材料"})
     notices = Notice.objects.filter(organisation=world.enterprise)
     assert notices.filter(read_at__isnull=True).exists()
-    page = world.client("enterprise").get(url("notice_list")).content.decode()
-    assert cohort.code in page and "补充材料" in page
+    client = world.client("enterprise")
+    page = client.get(url("notice_list"))
+    body = page.content.decode()
+    assert cohort.code in body and "补充材料" in body
+    assert notices.filter(read_at__isnull=True).exists()  # reading the page writes nothing
+    shown = sorted(page.context["unread"])
+    world.client("enterprise2").post(url("notice_list"), {"read": shown})
+    assert notices.filter(read_at__isnull=True).exists()  # nobody else marks them
+    read = client.post(url("notice_list"), {"read": shown})
+    assert read.status_code == 302
     assert not notices.filter(read_at__isnull=True).exists()
     assert cohort.code not in world.client("enterprise2").get(url("notice_list")).content.decode()
 
@@ -847,7 +855,10 @@ def test_unread_notices_show_in_the_navigation_until_read(world):
     assert (
         'data-testid="unread-notices"' not in world.client("enterprise").get("/").content.decode()
     )
-    assert "开班申请已提交" in client.get("/programmes/notices/").content.decode()
+    page = client.get("/programmes/notices/")
+    assert "开班申请已提交" in page.content.decode()
+    assert 'data-testid="unread-notices">1<' in client.get("/").content.decode()
+    client.post("/programmes/notices/", {"read": sorted(page.context["unread"])})
     assert 'data-testid="unread-notices"' not in client.get("/").content.decode()
 
 
