@@ -632,6 +632,21 @@ def test_the_mentor_page_shows_load_against_the_limit(world, programme):
     assert page.context["object"].load == 1 and page.context["object"].limit == 10
 
 
+def test_an_ended_classs_apprentice_is_not_counted_on_the_mentors_page(world, programme):
+    from xuetu.programmes.tests.factories import make_enrollment
+
+    ended = make_cohort(world, status=CohortStatus.COMPLETED)
+    still_open = make_enrollment(
+        world, ended, enterprise_mentor=programme.mentor, status=EnrollmentStatus.PAUSED
+    )
+    assert still_open.status in ("enrolled", "active", "paused")  # open, but the class ended
+    client = world.client("enterprise")
+    detail = client.get(url("mentor_detail", programme.mentor)).context["object"]
+    listed = client.get(url("mentor_list")).context["object_list"]
+    assert detail.load == 1
+    assert next(m for m in listed if m.pk == programme.mentor.pk).load == 1
+
+
 # Constant queries ------------------------------------------------------------------------
 def add_cohorts(world, count: int, *, prefix: str) -> None:
     template = make_cohort(world)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,28 +24,15 @@ from xuetu.programmes import choices, documents, filters, forms, rules, selector
 from xuetu.programmes.models import Appointment, Enrollment, Mentor
 
 
-def open_enrollments(role: str) -> Coalesce:
-    rows = (
-        Enrollment.objects.filter(
-            **{role: OuterRef("pk")}, status__in=choices.OPEN_ENROLLMENT_STATUSES
-        )
-        .order_by()
-        .values(role)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
-def with_load(queryset: QuerySet) -> QuerySet:
-    """Each mentor's open enrollments in either role, in the same query."""
-    load = open_enrollments("enterprise_mentor") + open_enrollments("institution_mentor")
-    return queryset.select_related("person", "organisation", "occupation").annotate(load=load)
-
-
-def set_limits(mentors: Iterable[Mentor]) -> None:
+def set_loads(mentors: Iterable[Mentor]) -> None:
+    """Each mentor's load as the capacity rule counts it (`selectors.mentor_loads`: open
+    enrollments of classes that have not ended) and their limit, in a fixed number of
+    queries however many mentors are shown."""
+    mentors = list(mentors)
+    loads = selectors.mentor_loads(m.pk for m in mentors)
     policy = selectors.current_policy(timezone.localdate())
     for mentor in mentors:
+        mentor.load = loads[mentor.pk]
         mentor.limit = rules.mentor_limit(mentor.kind, mentor.capacity, policy)
 
 
@@ -58,11 +44,11 @@ class MentorList(ScopedListView):
     template_name = "programmes/mentor_list.html"
 
     def get_queryset(self) -> QuerySet:
-        return with_load(super().get_queryset())
+        return super().get_queryset().select_related("person", "organisation", "occupation")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        set_limits(context["object_list"])
+        set_loads(context["object_list"])
         return context
 
 
@@ -71,12 +57,12 @@ class MentorDetail(ScopedDetailView):
     template_name = "programmes/mentor_detail.html"
 
     def get_queryset(self) -> QuerySet:
-        return with_load(super().get_queryset())
+        return super().get_queryset().select_related("person", "organisation", "occupation")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         mentor = self.object
-        set_limits([mentor])
+        set_loads([mentor])
         context["appointments"] = mentor.appointments.select_related("cohort")
         context["apprentices"] = (
             Enrollment.objects.for_user(self.request.user)
