@@ -1,25 +1,68 @@
-"""The base API viewset: every queryset starts from `for_user`, writes go through services."""
+"""The base of the API. A viewset declares its model, serializer and services; the kit does
+the rest the same way for every app:
+
+- one exception handler: a refused change is 409 with `detail` and every problem
+  (`code`, `message`, `field`); a service's Django `ValidationError` is 400 naming the fields;
+  a `PermissionDenied` is 403; an object outside the user's scope is 404 with the same body as
+  one that does not exist;
+- one object lookup (`ScopedAPIMixin.get_object`), asking the same two questions as the pages
+  (`xuetu.core.views.visible_to` and `scoped_object`);
+- `transition_action(service, Body)`: a POST action on one object in one line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xuetu.core.access import can_manage, scope_for
 from xuetu.core.ids import ID_PATTERN, parse_id
+from xuetu.core.problems import Refused
+from xuetu.core.views import city_only, scoped_object, visible_to
+
+Service = Callable[..., Any]
+
+
+# Errors -------------------------------------------------------------------------------------
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    problems = ProblemSerializer(many=True)
+
+
+REFUSED = OpenApiResponse(RefusalSerializer, description=_("The change was refused."))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Turns a service's Django ValidationError into a 400 naming the fields."""
+    """`settings.REST_FRAMEWORK["EXCEPTION_HANDLER"]`: every API error has one shape."""
+    if isinstance(exc, Refused):
+        return refusal(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # the same body whether it is missing or not yours
     return drf_exception_handler(exc, context)
+
+
+def refusal(exc: Refused) -> Response:
+    body = {"detail": str(exc.detail), "problems": [p.as_dict() for p in exc.problems]}
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def as_serializer_error(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
@@ -31,38 +74,85 @@ def as_serializer_error(error: DjangoValidationError) -> dict[str, list[str]] | 
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 
+def read_body(request: Request, body_class: type[serializers.Serializer]) -> dict[str, Any]:
+    """A request body checked by `body_class` (400 naming the fields when it is not right)."""
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+# Viewsets ---------------------------------------------------------------------------------
 class ScopedPermission(permissions.IsAuthenticated):
-    """Reading needs a signed-in user; writing needs the view's create rule or, on an object,
-    `can_manage`. An object outside the user's scope never gets here: it is a 404."""
+    """Reading needs a signed-in user; creating needs the viewset's `may_create`. Whether the
+    user may change one object is the lookup's question (`ScopedAPIMixin.get_object`)."""
 
     message = _("You do not have permission to change this.")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
         if request.method in permissions.SAFE_METHODS or view.detail:
             return True
         return view.user_can_create()
 
-    def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can_manage(request.user, obj)
+
+class ScopedAPIMixin:
+    """Declarations: `model`; `service_object`, the keyword the object goes to its services
+    under (default: the model's name); `may_create`, a function of the user."""
+
+    model: type[models.Model]
+    request: Request
+    kwargs: dict[str, Any]
+    lookup_value_regex = ID_PATTERN
+    service_object: str | None = None
+    may_create: Callable[[Any], bool] = city_only
+    # Set on actions whose service checks the user's role itself (a reviewer approves a
+    # class they may not edit); other writes need `can_manage`.
+    service_decides = False
+
+    def get_queryset(self) -> models.QuerySet:
+        return visible_to(self.model, self.request.user)
+
+    def get_object(self) -> models.Model:
+        queryset = self.filter_queryset(self.get_queryset())
+        change = self.request.method not in permissions.SAFE_METHODS and not self.service_decides
+        obj = scoped_object(self.request.user, queryset, change=change, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def user_can_create(self) -> bool:
+        return type(self).may_create(self.request.user)
+
+    def object_name(self) -> str:
+        return self.service_object or self.model._meta.model_name
+
+    def filter_by_ids(self, queryset: models.QuerySet, *names: str) -> models.QuerySet:
+        """`?cohort=3` style filters. An unknown or hidden id gives an empty list, never
+        "no such row"; an id that cannot exist is ignored."""
+        for name in names:
+            value = self.request.query_params.get(name, "")
+            if (pk := parse_id(value) if value.isdigit() else None) is not None:
+                queryset = queryset.filter(**{f"{name}_id": pk})
+        return queryset
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedReadOnlyViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Lists and details of what the user may see."""
+
+
+class ScopedViewSet(ScopedAPIMixin, viewsets.ModelViewSet):
     """Create and update call the viewset's service functions; no delete by default."""
+
+    # (The docstring above is the API docs' description of viewsets that have none.)
+    # Create calls `create_service(by=…, **data)`; update calls `update_service(by=…,
+    # <service_object>=the object, **data)` without `fixed_on_update` (what an object is,
+    # not what may change).
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     permission_classes = [ScopedPermission]
-    lookup_value_regex = ID_PATTERN
-    model: type[models.Model]
-
-    def get_queryset(self) -> models.QuerySet:
-        return self.model._default_manager.for_user(self.request.user)
-
-    def user_can_create(self) -> bool:
-        return scope_for(self.request.user).city
+    create_service: Service
+    update_service: Service
+    fixed_on_update: tuple[str, ...] = ()
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = self.create_object(serializer.validated_data)
@@ -71,12 +161,73 @@ class ScopedViewSet(viewsets.ModelViewSet):
         serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
 
     def create_object(self, data: dict[str, Any]) -> models.Model:
-        raise NotImplementedError
+        return type(self).create_service(by=self.request.user, **data)
 
     def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
-        raise NotImplementedError
+        values = {k: v for k, v in data.items() if k not in self.fixed_on_update}
+        values[self.object_name()] = instance
+        return type(self).update_service(by=self.request.user, **values)
+
+    def apply(self, service: Service, body: type[serializers.Serializer] | None) -> Response:
+        """One service call on the object, answered with the object as the service left it."""
+        # The object first: another organisation's object is 404 whatever the body says.
+        obj = self.get_object()
+        values = read_body(self.request, body) if body is not None else {}
+        result = service(by=self.request.user, **{self.object_name(): obj}, **values)
+        return Response(self.get_serializer(result).data)
 
 
+@dataclass(frozen=True)
+class _TransitionAction:
+    service: Service
+    body: type[serializers.Serializer] | None
+    summary: str
+    url_path: str | None
+
+    def __set_name__(self, owner: type[ScopedViewSet], name: str) -> None:
+        # Replaced by a DRF action named after the attribute it is assigned to.
+        setattr(owner, name, self.build(owner, name))
+
+    def build(self, owner: type[ScopedViewSet], name: str) -> Callable[..., Response]:
+        service, body = self.service, self.body
+
+        def handler(view: ScopedViewSet, request: Request, pk: str | None = None) -> Response:
+            return view.apply(service, body)
+
+        handler.__name__ = handler.__qualname__ = name
+        handler.__doc__ = self.summary
+        route = {"url_path": self.url_path, "url_name": self.url_path} if self.url_path else {}
+        handler = action(
+            detail=True,
+            methods=["post"],
+            permission_classes=[permissions.IsAuthenticated],
+            service_decides=True,
+            **route,
+        )(handler)
+        schema = extend_schema(
+            request=body,
+            responses={200: owner.serializer_class, 409: REFUSED},
+            summary=self.summary,
+            description=self.summary,
+        )
+        return schema(handler)
+
+
+def transition_action(
+    service: Service,
+    body: type[serializers.Serializer] | None = None,
+    *,
+    summary: str,
+    url_path: str | None = None,
+) -> Any:
+    """A POST action on one object: `approve = transition_action(services.cohort_approve,
+    CommentSerializer, summary="Approve the filing")`. It calls `service(by=the user,
+    <service_object>=the object, **the checked body)` and answers with the object; the
+    service checks the role (403) and the rules (409 with every problem)."""
+    return _TransitionAction(service, body, summary, url_path)
+
+
+# Fields -----------------------------------------------------------------------------------
 class SafeRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key given by id; an id that cannot exist is 'not found', as any other."""
 

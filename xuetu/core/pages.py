@@ -7,17 +7,15 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
 
-from xuetu.core.access import scope_for
 from xuetu.core.exports import EXPORT_JOB, EXPORTS
 from xuetu.core.jobs import job_create, job_enqueue
 from xuetu.core.models import AuditEvent, Job
+from xuetu.core.views import ScopedListView, city_only, nobody, scoped_object, visible_to
 
 
 class AuditFilterForm(forms.Form):
@@ -35,21 +33,20 @@ class AuditFilterForm(forms.Form):
     )
 
 
-class AuditList(ListView):
+class AuditList(ScopedListView):
     """The city bureau's view of the audit log, filtered by object, actor and date."""
 
+    model = AuditEvent
     template_name = "core/audit_list.html"
     paginate_by = 50
+    may_create = nobody
+    entry_denied = _("Only the city bureau reads the audit log.")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_for(request.user).city:
-            raise PermissionDenied(_("Only the city bureau reads the audit log."))
-        return super().dispatch(request, *args, **kwargs)
+    def user_may_enter(self) -> bool:
+        return city_only(self.request.user)
 
     def get_queryset(self):
-        queryset = AuditEvent.objects.for_user(self.request.user).select_related(
-            "actor", "organisation"
-        )
+        queryset = super().get_queryset().select_related("actor", "organisation")
         self.form = AuditFilterForm(self.request.GET or None)
         if self.form.is_valid():
             queryset = filter_audit(queryset, self.form.cleaned_data)
@@ -58,9 +55,6 @@ class AuditList(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["querystring"] = params.urlencode()
         return context
 
 
@@ -81,13 +75,13 @@ def filter_audit(queryset, data: dict[str, Any]):
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    job = scoped_object(request.user, visible_to(Job, request.user), pk=pk)
     template = "core/job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
     return render(request, template, {"job": job})
 
 
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
-    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    job = scoped_object(request.user, visible_to(Job, request.user), pk=pk)
     if not job.result_file:
         raise Http404
     name = job.result_file.name.rsplit("/", 1)[-1]

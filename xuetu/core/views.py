@@ -1,38 +1,177 @@
-"""Base page views. Each starts from `Model.objects.for_user(user)`, so a view cannot forget
-tenancy: another organisation's object is a 404, one you see but may not change is a 403."""
+"""Base pages. An app's lists, detail pages, forms, actions and downloads are declarations on
+these classes (a model, a form, a service, a message), not copies of their machinery.
+
+Access is asked in two places, shared with the API (`xuetu.core.api`): `visible_to()` says
+which rows a user reaches, so another organisation's object is a 404; `scoped_object()` looks
+one up and, for a page that changes it, also asks `can_manage` (a 403 when the user sees the
+object but may not change it). Writes go through services: a form's valid data goes to a
+service; the service's `ValidationError` lands on the form's fields, a `Refused` shows every
+problem, and a `PermissionDenied` is a 403.
+"""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from django.views.generic.detail import SingleObjectMixin
 
 from xuetu.core.access import can_manage, restrict_choices, scope_for
+from xuetu.core.problems import Refused
+
+Service = Callable[..., Any]
 
 
+# Access: the two questions every page and API route asks --------------------------------------
+def visible_to(model: type[models.Model], user) -> models.QuerySet:
+    """The rows of `model` that `user` reaches; any other row does not exist for them."""
+    return model._default_manager.for_user(user)
+
+
+def scoped_object(
+    user, queryset: models.QuerySet, *, change: bool = False, **lookup: Any
+) -> models.Model:
+    """One object from `queryset` (already `visible_to` the user): 404 when it is not there,
+    whether it does not exist or belongs to someone else; with `change`, a 403 unless the
+    user may change it."""
+    obj = get_object_or_404(queryset, **lookup)
+    if change and not can_manage(user, obj):
+        raise PermissionDenied(_("You may see this but not change it."))
+    return obj
+
+
+def city_only(user) -> bool:
+    """Who may create by default: the city bureau."""
+    return scope_for(user).city
+
+
+def any_manager(user) -> bool:
+    """The city bureau or a manager of any organisation."""
+    scope = scope_for(user)
+    return scope.city or bool(scope.managed_org_ids)
+
+
+def nobody(user) -> bool:
+    return False
+
+
+def passes(check: Callable[..., None], *args: Any) -> bool:
+    """Whether a service's permission check lets the user through (buttons follow it)."""
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def detail_url(obj: models.Model, namespace: str = "", url_name: str | None = None) -> str:
+    """The object's page: its `get_absolute_url()`, else `<namespace>:<url_name>_detail`."""
+    if hasattr(obj, "get_absolute_url"):
+        return obj.get_absolute_url()
+    name = f"{url_name or obj._meta.model_name}_detail"
+    return reverse(f"{namespace}:{name}" if namespace else name, args=[obj.pk])
+
+
+def file_response(
+    data: bytes, filename: str, content_type: str, *, inline: bool = False
+) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(data), as_attachment=not inline, filename=filename, content_type=content_type
+    )
+
+
+# Errors onto forms ------------------------------------------------------------------------
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Puts a service's ValidationError onto the form, field by field where it can."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def add_problems(form: forms.BaseForm, refused: Refused) -> None:
+    """Every reason of a refusal, in the reader's language, above the form."""
+    for problem in refused.problems:
+        form.add_error(None, problem.message)
+
+
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """A filter's empty choice says what it filters ("District: all"), not "---------"."""
+    for field in form.fields.values():
+        label = _("%(label)s: all") % {"label": capfirst(field.label)}
+        if hasattr(field, "empty_label"):
+            field.empty_label = label
+            field.widget.choices = field.choices  # a plain choice widget keeps its own copy
+        elif getattr(field, "choices", None) and next(iter(field.choices))[0] == "":
+            field.choices = [("", label), *list(field.choices)[1:]]
+
+
+# The base of every page ---------------------------------------------------------------------
 class ScopedMixin:
+    """Declarations: `model`; `change` (the page changes its object: 403 unless the user may);
+    `may_create` (a function of the user); `url_name` when the URL names are not the model's
+    name; `service_object`, the keyword the object goes to its services under (default: the
+    URL name). Functions declared here are read from the class, so they are not bound."""
+
     model: type[models.Model]
     request: HttpRequest
+    kwargs: dict[str, Any]
+    change = False
+    may_create: Callable[[Any], bool] = city_only
+    url_name: str | None = None
+    service_object: str | None = None
+    entry_denied: str | Promise = _("You may not do this.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not self.user_may_enter():
+            raise PermissionDenied(self.entry_denied)
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_may_enter(self) -> bool:
+        """Whether the user may open this page at all (before any object is read)."""
+        return True
 
     def get_queryset(self) -> models.QuerySet:
-        return self.model._default_manager.for_user(self.request.user)
+        return visible_to(self.model, self.request.user)
+
+    def get_object(self, queryset: models.QuerySet | None = None) -> models.Model:
+        queryset = self.get_queryset() if queryset is None else queryset
+        return scoped_object(self.request.user, queryset, change=self.change, pk=self.kwargs["pk"])
+
+    def user_can_create(self) -> bool:
+        return type(self).may_create(self.request.user)
+
+    def object_name(self) -> str:
+        return self.service_object or self.url_name or self.model._meta.model_name
+
+    def object_url(self, obj: models.Model) -> str:
+        namespace = getattr(self.request.resolver_match, "namespace", "")
+        url_name = self.url_name if isinstance(obj, self.model) else None
+        return detail_url(obj, namespace, url_name)
+
+    def call_service(self, **values: Any) -> Any:
+        return type(self).service(by=self.request.user, **values)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["opts"] = self.model._meta
         context["can_create"] = self.user_can_create()
         return context
-
-    def user_can_create(self) -> bool:
-        """Who may create this kind of object; the city bureau by default."""
-        return scope_for(self.request.user).city
 
 
 class ScopedListView(ScopedMixin, generic.ListView):
@@ -70,66 +209,218 @@ class ScopedListView(ScopedMixin, generic.ListView):
 
 
 class ScopedDetailView(ScopedMixin, generic.DetailView):
+    """One object's page. An action refused on it re-renders it with `refused` (the
+    problems) and `failed_form` (the action's form with its errors) in the context."""
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_manage(self.request.user, self.object)
         return context
 
 
-class ScopedFormMixin:
-    """Gives forms the user, and narrows every choice field to what the user may see."""
+class ScopedDownloadView(ScopedMixin, generic.View):
+    """A file about one object, for whoever sees the object (never a public URL)."""
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        restrict_choices(form.fields.values(), self.request.user)
-        return form
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return self.download(self.object)
 
-    def form_valid(self, form) -> HttpResponse:
-        try:
-            self.object = self.perform_save(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform_save(self, form) -> models.Model:
+    def download(self, obj: models.Model) -> HttpResponse:
         raise NotImplementedError
 
 
-class ScopedCreateView(ScopedFormMixin, ScopedMixin, generic.CreateView):
+# Forms whose valid data goes to a service ---------------------------------------------------
+class ServiceFormMixin:
+    """Declarations: `form_class`, `service` (called with `by=` the user and the form's data:
+    its `service_fields()` if it has them, else its cleaned data), `done` (the success
+    message), `title`. A form that needs the user narrows itself in `for_user(user)`; every
+    model choice is narrowed to what the user sees unless `restrict` is False."""
+
     template_name = "core/form.html"
+    service: Service
+    restrict = True
+    done: str | Promise | None = None
+    title: str | Promise | None = None
+    object: models.Model | None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not self.user_can_create():
-            raise PermissionDenied(_("You may not create this."))
-        return super().dispatch(request, *args, **kwargs)
+    def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
+        form = super().get_form(form_class)
+        if self.restrict:
+            restrict_choices(form.fields.values(), self.request.user)
+        if hasattr(form, "for_user"):
+            form.for_user(self.request.user)
+        return form
+
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except Refused as refused:
+            add_problems(form, refused)
+        else:
+            return result if isinstance(result, HttpResponse) else self.succeeded(result)
+        return self.form_invalid(form)
+
+    def service_kwargs(self, form: forms.BaseForm) -> dict[str, Any]:
+        if hasattr(form, "service_fields"):
+            return form.service_fields()
+        return dict(form.cleaned_data)
+
+    def perform(self, form: forms.BaseForm) -> Any:
+        """The write: one service call. Returns what the service returns, or a response."""
+        return self.call_service(**self.service_kwargs(form))
+
+    def succeeded(self, result: Any) -> HttpResponse:
+        message = self.done_message(result)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.success_url(result))
+
+    def done_message(self, result: Any) -> str | Promise | None:
+        return self.done
+
+    def success_url(self, result: Any) -> str:
+        """The page of what was created or changed, else of the form's object."""
+        return self.object_url(result if isinstance(result, self.model) else self.object)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.title:
+            context.setdefault("title", self.title)
+        if getattr(self, "object", None) is not None:
+            context.setdefault("cancel_url", self.object_url(self.object))
+        return context
 
 
-class ScopedUpdateView(ScopedFormMixin, ScopedMixin, generic.UpdateView):
-    template_name = "core/form.html"
+class ScopedCreateView(ServiceFormMixin, ScopedMixin, generic.CreateView):
+    """A new object: `service(by=…, **data)`, for those `may_create` lets in (else 403)."""
 
-    def get_object(self, queryset=None) -> models.Model:
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not can_manage(self.request.user, obj):
-            raise PermissionDenied(_("You may see this but not change it."))
-        return obj
+    entry_denied = _("You may not create this.")
 
+    def user_may_enter(self) -> bool:
+        return self.user_can_create()
 
-def apply_errors(form, error: ValidationError) -> None:
-    """Puts a service's ValidationError onto the form, field by field where it can."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    def perform(self, form: forms.BaseForm) -> Any:
+        self.object = self.call_service(**self.service_kwargs(form))
+        return self.object
 
 
-def label_empty_choices(form) -> None:
-    """A filter's empty choice says what it filters ("District: all"), not "---------"."""
-    for field in form.fields.values():
-        label = _("%(label)s: all") % {"label": capfirst(field.label)}
-        if hasattr(field, "empty_label"):
-            field.empty_label = label
-            field.widget.choices = field.choices  # a plain choice widget keeps its own copy
-        elif getattr(field, "choices", None) and next(iter(field.choices))[0] == "":
-            field.choices = [("", label), *list(field.choices)[1:]]
+class ScopedUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
+    """An edit: `service(by=…, <service_object>=the object, **data)`; 403 for those who see
+    the object but may not change it."""
+
+    change = True
+
+    def perform(self, form: forms.BaseForm) -> Any:
+        values = {self.object_name(): form.instance, **self.service_kwargs(form)}
+        self.object = self.call_service(**values)
+        return self.object
+
+
+class ObjectFormView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, generic.FormView):
+    """A form about one object the user must manage (issue a letter, import a roster…):
+    `service(by=…, <service_object>=the object, **data)`. `form_object` names the keyword
+    the form gets the object under, if it needs it."""
+
+    change = True
+    form_object: str | None = None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.form_object:
+            kwargs[self.form_object] = self.object
+        return kwargs
+
+    def perform(self, form: forms.BaseForm) -> Any:
+        return self.call_service(**{self.object_name(): self.object, **self.service_kwargs(form)})
+
+
+# Actions: a state change on one object ------------------------------------------------------
+class ActionView:
+    """A button on an object's page, mixed in front of that page's detail view:
+    `class CohortApprove(ActionView, CohortDetail)`. Declarations: `service` (called with
+    `by=` the user, `<service_object>=` the object and the form's data), `form_class` if
+    the action asks for something, `title` (the action's name) and `done`.
+
+    POST applies it: success redirects to the object's page (or to the object the service
+    returned, such as the new record of a transfer) with `done`; a refusal re-renders the
+    object's page with every problem (409); a form error re-renders it with the form's errors;
+    a PermissionDenied is a 403. GET asks for confirmation on `core/confirm.html`."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    service: Service
+    form_class: type[forms.BaseForm] | None = None
+    title: str | Promise = _("Confirm")
+    done: str | Promise = _("Done.")
+    confirm_template = "core/confirm.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        self.check_allowed()
+        context = {
+            "object": self.object,
+            "opts": self.model._meta,
+            "title": self.title,
+            "form": self.make_form(None),
+            "available": self.available(),
+            "cancel_url": self.object_url(self.object),
+        }
+        return TemplateResponse(request, self.confirm_template, context)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        self.check_allowed()
+        form = self.form = self.make_form(request.POST)
+        if form is not None and not form.is_valid():
+            return self.again(form=form)
+        try:
+            result = self.perform(form.cleaned_data if form is not None else {})
+        except Refused as refused:
+            return self.again(form=form, refused=refused, status=409)
+        except ValidationError as error:
+            return self.again(form=self.show_errors(form, error))
+        messages.success(request, self.done)
+        return redirect(self.object_url(result if isinstance(result, self.model) else self.object))
+
+    def check_allowed(self) -> None:
+        """Refuse (403) before reading the form; the service checks again."""
+
+    def available(self) -> bool:
+        """Whether the object's page offers the action now (the confirmation says if not)."""
+        return True
+
+    def make_form(self, data: Any) -> forms.BaseForm | None:
+        return self.form_class(data) if self.form_class is not None else None
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return self.call_service(**{self.object_name(): self.object, **data})
+
+    def show_errors(
+        self, form: forms.BaseForm | None, error: ValidationError
+    ) -> forms.BaseForm | None:
+        if form is None:
+            for message in error.messages:
+                messages.error(self.request, message)
+        else:
+            apply_errors(form, error)
+        return form
+
+    def again(
+        self,
+        *,
+        form: forms.BaseForm | None = None,
+        refused: Refused | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        self.object = self.get_object()  # what is stored, not what the service half-set
+        context = self.get_context_data(failed_form=form, refused=refused)
+        return self.render_to_response(context, status=status)

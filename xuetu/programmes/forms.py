@@ -76,7 +76,7 @@ class AgreementForm(forms.ModelForm):
             "scan": _("PDF or image of the signed agreement, at most 10 MB."),
         }
 
-    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # The parties of an agreement are what it is; a new pair is a new agreement.
@@ -148,9 +148,6 @@ class MentorForm(forms.ModelForm):
         model = Mentor
         fields = [*MENTOR_FIELDS, "is_active"]
 
-    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
 
 class MentorCreateForm(PersonByIdMixin, forms.ModelForm):
     organisation = forms.ModelChoiceField(
@@ -163,8 +160,8 @@ class MentorCreateForm(PersonByIdMixin, forms.ModelForm):
 
     field_order = ["organisation", "id_number", "person_name", *MENTOR_FIELDS]
 
-    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def for_user(self, user) -> None:
+        """The organisations the user manages (the page calls this before validating)."""
         kinds = [OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION]
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.manageable_by(user).filter(kind__in=kinds)
@@ -215,12 +212,15 @@ class CohortForm(forms.ModelForm):
             "special_approval": _("Only for a class longer than two years."),
         }
 
-    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].required = False
         if self.instance.pk:
             del self.fields["enterprise"]
-        else:
+
+    def for_user(self, user) -> None:
+        """A new class is for an enterprise the user manages (the page calls this)."""
+        if "enterprise" in self.fields:
             field = self.fields["enterprise"]
             field.queryset = Enterprise.objects.manageable_by(user)
             one_choice_hidden(field)
@@ -288,12 +288,6 @@ class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise_mentor"].queryset = cohort_mentors(cohort, MentorKind.ENTERPRISE)
         self.fields["institution_mentor"].queryset = cohort_mentors(cohort, MentorKind.INSTITUTION)
-
-    def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        for name in ("id_number", "person_name"):
-            data.pop(name)
-        return data
 
 
 # Enrollments: changes after approval -------------------------------------------------------

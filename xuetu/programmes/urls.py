@@ -1,28 +1,9 @@
 from django.urls import path
 
+from xuetu.core.urls import actions, crud
 from xuetu.programmes import views
 
 app_name = "programmes"
-
-
-def crud(prefix: str, name: str, list_view, detail, create, edit) -> list:
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/new/", create.as_view(), name=f"{name}_create"),
-        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
-    ]
-
-
-def actions(prefix: str, name: str, views_by_action: dict) -> list:
-    return [
-        path(
-            f"{prefix}/<int:pk>/{action.replace('_', '-')}/",
-            view.as_view(),
-            name=f"{name}_{action}",
-        )
-        for action, view in views_by_action.items()
-    ]
 
 
 urlpatterns = [

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from xuetu.core.api import ScopedRelatedField, ScopedViewSet
+from xuetu.core.api import ScopedReadOnlyViewSet, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import (
     check_uscc,
     mask_id_number,
     parse_resident_id,
     validate_mobile,
 )
-from xuetu.core.ids import ID_PATTERN
+from xuetu.core.views import any_manager
 from xuetu.registry import services
 from xuetu.registry.masking import shows_full_id
 from xuetu.registry.models import (
@@ -25,7 +25,7 @@ from xuetu.registry.models import (
     Occupation,
     Person,
 )
-from xuetu.registry.views import can_register_people, registering_organisation
+from xuetu.registry.views import registering_organisation
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -48,21 +48,14 @@ class OccupationSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "levels"]
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = ID_PATTERN
-
-    def get_queryset(self):
-        return self.queryset.model.objects.for_user(self.request.user)
-
-
-class DistrictViewSet(ReferenceViewSet):
-    queryset = District.objects.all()
+class DistrictViewSet(ScopedReadOnlyViewSet):
+    model = District
     serializer_class = DistrictSerializer
     search_fields = ["code", "name"]
 
 
-class IndustryChainViewSet(ReferenceViewSet):
-    queryset = IndustryChain.objects.select_related("cluster")
+class IndustryChainViewSet(ScopedReadOnlyViewSet):
+    model = IndustryChain
     serializer_class = IndustryChainSerializer
     search_fields = ["code", "name"]
 
@@ -70,8 +63,8 @@ class IndustryChainViewSet(ReferenceViewSet):
         return super().get_queryset().select_related("cluster")
 
 
-class OccupationViewSet(ReferenceViewSet):
-    queryset = Occupation.objects.all()
+class OccupationViewSet(ScopedReadOnlyViewSet):
+    model = Occupation
     serializer_class = OccupationSerializer
     search_fields = ["code", "name"]
 
@@ -116,14 +109,11 @@ class EnterpriseViewSet(ScopedViewSet):
     search_fields = ["name", "uscc"]
     ordering_fields = ["name", "uscc"]
 
+    create_service = services.enterprise_create
+    update_service = services.enterprise_update
+
     def get_queryset(self):
         return super().get_queryset().select_related("district").prefetch_related("chains")
-
-    def create_object(self, data: dict[str, Any]) -> Enterprise:
-        return services.enterprise_create(by=self.request.user, **data)
-
-    def update_object(self, instance: Enterprise, data: dict[str, Any]) -> Enterprise:
-        return services.enterprise_update(by=self.request.user, enterprise=instance, **data)
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -151,14 +141,11 @@ class InstitutionViewSet(ScopedViewSet):
     search_fields = ["name", "uscc"]
     ordering_fields = ["name"]
 
+    create_service = services.institution_create
+    update_service = services.institution_update
+
     def get_queryset(self):
         return super().get_queryset().select_related("district")
-
-    def create_object(self, data: dict[str, Any]) -> Institution:
-        return services.institution_create(by=self.request.user, **data)
-
-    def update_object(self, instance: Institution, data: dict[str, Any]) -> Institution:
-        return services.institution_update(by=self.request.user, institution=instance, **data)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -204,13 +191,10 @@ class PersonViewSet(ScopedViewSet):
     filterset_fields = ["gender"]
     search_fields = ["name", "id_number"]
     ordering_fields = ["name", "birth_date"]
-
-    def user_can_create(self) -> bool:
-        return can_register_people(self.request.user)
+    may_create = any_manager
+    create_service = services.person_create
+    update_service = services.person_update
 
     def create_object(self, data: dict[str, Any]) -> Person:
         organisation = registering_organisation(self.request.user)
-        return services.person_create(by=self.request.user, organisation=organisation, **data)
-
-    def update_object(self, instance: Person, data: dict[str, Any]) -> Person:
-        return services.person_update(by=self.request.user, person=instance, **data)
+        return super().create_object({"organisation": organisation, **data})

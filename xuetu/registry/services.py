@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind
@@ -14,6 +15,8 @@ from xuetu.core.access import scope_for
 from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
 from xuetu.core.services import record_create, record_update
 from xuetu.registry.models import Enterprise, Institution, Person
+
+R = TypeVar("R", bound=models.Model)
 
 PERSON_FIELDS = ("name", "phone", "education", "is_full_time_student", "is_pensioner")
 
@@ -134,3 +137,32 @@ def _institution_uscc(raw: str | None) -> str | None:
     if not result.checksum_ok:
         raise ValidationError({"uscc": _("The check character does not match (GB 32100).")})
     return result.number
+
+
+# Reference data: districts, industry clusters and chains, occupations --------------------------
+def reference_create(*, by, model: type[R], **fields: Any) -> R:
+    """A new row of reference data: only the model's own rules, one audit event. Many-to-many
+    values (an occupation's chains) are set in the same transaction."""
+    _require_city(by)
+    m2m = _pop_many_to_many(model, fields)
+    return record_create(by=by, instance=model(**fields), m2m=m2m)
+
+
+def reference_update(*, by, instance: R, **fields: Any) -> R:
+    """Changes a row of reference data; no event when nothing changed."""
+    _require_city(by)
+    m2m = _pop_many_to_many(type(instance), fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return record_update(by=by, instance=instance, m2m=m2m)
+
+
+def _require_city(by) -> None:
+    # `by=None` is a system action (a command, the demo data).
+    if by is not None and not scope_for(by).city:
+        raise PermissionDenied(_("Only the city bureau changes reference data."))
+
+
+def _pop_many_to_many(model: type[models.Model], fields: dict[str, Any]) -> dict[str, list]:
+    names = [f.name for f in model._meta.many_to_many if f.name in fields]
+    return {name: list(fields.pop(name)) for name in names}

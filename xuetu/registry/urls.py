@@ -1,17 +1,7 @@
-from django.urls import path
-
+from xuetu.core.urls import crud
 from xuetu.registry import views
 
 app_name = "registry"
-
-
-def crud(prefix: str, name: str, list_view, detail, create, edit) -> list:
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/new/", create.as_view(), name=f"{name}_create"),
-        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
-    ]
 
 
 urlpatterns = [

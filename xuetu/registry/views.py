@@ -1,17 +1,20 @@
-"""Registry pages: lists with search, filters and pagination; detail; create and edit."""
+"""Registry pages: lists with search, filters and pagination; detail; create and edit. Each
+page declares its model, form and service; the scoped base views do the rest."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms as django_forms
 from django.db import models
-from django.urls import reverse
 
 from xuetu.core.access import MANAGER_ROLES, scope_for
-from xuetu.core.services import record_create, record_update
 from xuetu.core.views import (
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    any_manager,
 )
 from xuetu.registry import filters, forms, services
 from xuetu.registry.models import (
@@ -25,25 +28,18 @@ from xuetu.registry.models import (
 )
 
 
-class RegistryPage:
-    """What every registry page shares: its URL names come from the model name."""
+class ReferenceCreate(ScopedCreateView):
+    """Reference data has no rules beyond the model's: the registry's reference service."""
 
-    model: type[models.Model]
+    service = services.reference_create
 
-    def get_success_url(self) -> str:
-        return reverse(f"registry:{self.model._meta.model_name}_detail", args=[self.object.pk])
+    def service_kwargs(self, form: django_forms.BaseForm) -> dict[str, Any]:
+        return {"model": self.model, **super().service_kwargs(form)}
 
 
-class ReferenceSave(RegistryPage):
-    """Reference data has no rules beyond the model's: the shared create/edit services."""
-
-    def perform_save(self, form) -> models.Model:
-        instance = form.save(commit=False)
-        m2m = {f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many}
-        m2m = {name: values for name, values in m2m.items() if name in form.cleaned_data}
-        if instance.pk is None:
-            return record_create(by=self.request.user, instance=instance, m2m=m2m)
-        return record_update(by=self.request.user, instance=instance, m2m=m2m)
+class ReferenceEdit(ScopedUpdateView):
+    service = services.reference_update
+    service_object = "instance"
 
 
 # Districts ---------------------------------------------------------------------------------
@@ -61,12 +57,12 @@ class DistrictDetail(ScopedDetailView):
         return super().get_queryset().annotate(organisation_count=models.Count("organisations"))
 
 
-class DistrictCreate(ReferenceSave, ScopedCreateView):
+class DistrictCreate(ReferenceCreate):
     model = District
     form_class = forms.DistrictForm
 
 
-class DistrictEdit(ReferenceSave, ScopedUpdateView):
+class DistrictEdit(ReferenceEdit):
     model = District
     form_class = forms.DistrictForm
 
@@ -90,12 +86,12 @@ class IndustryChainDetail(ScopedDetailView):
         return super().get_queryset().select_related("cluster")
 
 
-class IndustryChainCreate(ReferenceSave, ScopedCreateView):
+class IndustryChainCreate(ReferenceCreate):
     model = IndustryChain
     form_class = forms.IndustryChainForm
 
 
-class IndustryChainEdit(ReferenceSave, ScopedUpdateView):
+class IndustryChainEdit(ReferenceEdit):
     model = IndustryChain
     form_class = forms.IndustryChainForm
 
@@ -119,12 +115,12 @@ class IndustryClusterDetail(ScopedDetailView):
     template_name = "registry/industrycluster_detail.html"
 
 
-class IndustryClusterCreate(ReferenceSave, ScopedCreateView):
+class IndustryClusterCreate(ReferenceCreate):
     model = IndustryCluster
     form_class = forms.IndustryClusterForm
 
 
-class IndustryClusterEdit(ReferenceSave, ScopedUpdateView):
+class IndustryClusterEdit(ReferenceEdit):
     model = IndustryCluster
     form_class = forms.IndustryClusterForm
 
@@ -142,12 +138,12 @@ class OccupationDetail(ScopedDetailView):
     template_name = "registry/occupation_detail.html"
 
 
-class OccupationCreate(ReferenceSave, ScopedCreateView):
+class OccupationCreate(ReferenceCreate):
     model = Occupation
     form_class = forms.OccupationForm
 
 
-class OccupationEdit(ReferenceSave, ScopedUpdateView):
+class OccupationEdit(ReferenceEdit):
     model = Occupation
     form_class = forms.OccupationForm
 
@@ -171,22 +167,16 @@ class EnterpriseDetail(ScopedDetailView):
         return super().get_queryset().select_related("district").prefetch_related("chains")
 
 
-class EnterpriseSave(RegistryPage):
-    def perform_save(self, form) -> models.Model:
-        data = dict(form.cleaned_data)
-        if form.instance.pk is None:
-            return services.enterprise_create(by=self.request.user, **data)
-        return services.enterprise_update(by=self.request.user, enterprise=form.instance, **data)
-
-
-class EnterpriseCreate(EnterpriseSave, ScopedCreateView):
+class EnterpriseCreate(ScopedCreateView):
     model = Enterprise
     form_class = forms.EnterpriseForm
+    service = services.enterprise_create
 
 
-class EnterpriseEdit(EnterpriseSave, ScopedUpdateView):
+class EnterpriseEdit(ScopedUpdateView):
     model = Enterprise
     form_class = forms.EnterpriseForm
+    service = services.enterprise_update
 
 
 # Institutions -----------------------------------------------------------------------------
@@ -208,22 +198,16 @@ class InstitutionDetail(ScopedDetailView):
         return super().get_queryset().select_related("district")
 
 
-class InstitutionSave(RegistryPage):
-    def perform_save(self, form) -> models.Model:
-        data = dict(form.cleaned_data)
-        if form.instance.pk is None:
-            return services.institution_create(by=self.request.user, **data)
-        return services.institution_update(by=self.request.user, institution=form.instance, **data)
-
-
-class InstitutionCreate(InstitutionSave, ScopedCreateView):
+class InstitutionCreate(ScopedCreateView):
     model = Institution
     form_class = forms.InstitutionForm
+    service = services.institution_create
 
 
-class InstitutionEdit(InstitutionSave, ScopedUpdateView):
+class InstitutionEdit(ScopedUpdateView):
     model = Institution
     form_class = forms.InstitutionForm
+    service = services.institution_update
 
 
 # People -----------------------------------------------------------------------------------
@@ -232,12 +216,10 @@ class PersonList(ScopedListView):
     search_fields = ("name", "id_number", "phone")
     filterset_class = filters.PersonFilter
     template_name = "registry/person_list.html"
+    may_create = any_manager
 
     def get_queryset(self):
         return super().get_queryset().select_related("registered_by")
-
-    def user_can_create(self) -> bool:
-        return can_register_people(self.request.user)
 
 
 class PersonDetail(ScopedDetailView):
@@ -248,31 +230,23 @@ class PersonDetail(ScopedDetailView):
         return super().get_queryset().select_related("registered_by")
 
 
-class PersonSave(RegistryPage):
-    def perform_save(self, form) -> models.Model:
-        data = dict(form.cleaned_data)
-        if form.instance.pk is None:
-            organisation = registering_organisation(self.request.user)
-            return services.person_create(by=self.request.user, organisation=organisation, **data)
-        return services.person_update(by=self.request.user, person=form.instance, **data)
+class PersonCreate(ScopedCreateView):
+    """A person is registered under the user's organisation (`registering_organisation`)."""
 
-    def user_can_create(self) -> bool:
-        return can_register_people(self.request.user)
-
-
-class PersonCreate(PersonSave, ScopedCreateView):
     model = Person
     form_class = forms.PersonForm
+    service = services.person_create
+    may_create = any_manager
+
+    def service_kwargs(self, form: django_forms.BaseForm) -> dict[str, Any]:
+        organisation = registering_organisation(self.request.user)
+        return {"organisation": organisation, **super().service_kwargs(form)}
 
 
-class PersonEdit(PersonSave, ScopedUpdateView):
+class PersonEdit(ScopedUpdateView):
     model = Person
     form_class = forms.PersonForm
-
-
-def can_register_people(user) -> bool:
-    scope = scope_for(user)
-    return scope.city or bool(scope.managed_org_ids)
+    service = services.person_update
 
 
 def registering_organisation(user):

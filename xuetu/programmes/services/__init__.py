@@ -52,6 +52,12 @@ from xuetu.programmes.services.mentors import (
     mentor_create,
     mentor_update,
 )
+from xuetu.programmes.services.people import (
+    enrollment_create_with_person,
+    enrollment_substitute_with_person,
+    mentor_create_with_person,
+    person_by_id_number,
+)
 
 __all__ = [
     "agreement_confirm",
@@ -74,16 +80,20 @@ __all__ = [
     "enrollment_change_mentor",
     "enrollment_complete",
     "enrollment_create",
+    "enrollment_create_with_person",
     "enrollment_pause",
     "enrollment_resume",
     "enrollment_substitute",
+    "enrollment_substitute_with_person",
     "enrollment_transfer",
     "enrollment_update",
     "enrollment_withdraw",
     "filing_problems",
     "mentor_create",
+    "mentor_create_with_person",
     "mentor_update",
     "notify",
+    "person_by_id_number",
     "require_manager",
     "require_reviewer",
 ]

@@ -295,8 +295,16 @@ def test_each_party_gets_a_notice_and_reading_marks_it_read(world, programme):
     world.client("district").post(cohort_url(cohort, "return"), {"comment": "补充材料"})
     notices = Notice.objects.filter(organisation=world.enterprise)
     assert notices.filter(read_at__isnull=True).exists()
-    page = world.client("enterprise").get(url("notice_list")).content.decode()
-    assert cohort.code in page and "补充材料" in page
+    client = world.client("enterprise")
+    page = client.get(url("notice_list"))
+    body = page.content.decode()
+    assert cohort.code in body and "补充材料" in body
+    assert notices.filter(read_at__isnull=True).exists()  # reading the page writes nothing
+    shown = sorted(page.context["unread"])
+    world.client("enterprise2").post(url("notice_list"), {"read": shown})
+    assert notices.filter(read_at__isnull=True).exists()  # nobody else marks them
+    read = client.post(url("notice_list"), {"read": shown})
+    assert read.status_code == 302
     assert not notices.filter(read_at__isnull=True).exists()
     assert cohort.code not in world.client("enterprise2").get(url("notice_list")).content.decode()
 
@@ -624,6 +632,21 @@ def test_the_mentor_page_shows_load_against_the_limit(world, programme):
     assert page.context["object"].load == 1 and page.context["object"].limit == 10
 
 
+def test_an_ended_classs_apprentice_is_not_counted_on_the_mentors_page(world, programme):
+    from xuetu.programmes.tests.factories import make_enrollment
+
+    ended = make_cohort(world, status=CohortStatus.COMPLETED)
+    still_open = make_enrollment(
+        world, ended, enterprise_mentor=programme.mentor, status=EnrollmentStatus.PAUSED
+    )
+    assert still_open.status in ("enrolled", "active", "paused")  # open, but the class ended
+    client = world.client("enterprise")
+    detail = client.get(url("mentor_detail", programme.mentor)).context["object"]
+    listed = client.get(url("mentor_list")).context["object_list"]
+    assert detail.load == 1
+    assert next(m for m in listed if m.pk == programme.mentor.pk).load == 1
+
+
 # Constant queries ------------------------------------------------------------------------
 def add_cohorts(world, count: int, *, prefix: str) -> None:
     template = make_cohort(world)
@@ -853,7 +876,10 @@ def test_unread_notices_show_in_the_navigation_until_read(world):
     assert (
         'data-testid="unread-notices"' not in world.client("enterprise").get("/").content.decode()
     )
-    assert "开班申请已提交" in client.get("/programmes/notices/").content.decode()
+    page = client.get("/programmes/notices/")
+    assert "开班申请已提交" in page.content.decode()
+    assert 'data-testid="unread-notices">1<' in client.get("/").content.decode()
+    client.post("/programmes/notices/", {"read": sorted(page.context["unread"])})
     assert 'data-testid="unread-notices"' not in client.get("/").content.decode()
 
 

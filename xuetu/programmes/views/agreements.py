@@ -4,51 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-from django.http import FileResponse, Http404, HttpRequest
-from django.urls import reverse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic.detail import BaseDetailView
 
 from xuetu.core.access import scope_for
 from xuetu.core.views import (
+    ActionView,
     ScopedCreateView,
     ScopedDetailView,
+    ScopedDownloadView,
     ScopedListView,
-    ScopedMixin,
     ScopedUpdateView,
 )
 from xuetu.programmes import filters, forms, services
-from xuetu.programmes.choices import (
-    AgreementSide,
-)
-from xuetu.programmes.models import (
-    CooperationAgreement,
-)
-from xuetu.programmes.views.common import ActionMixin, ServiceForm, manages_an_enterprise
+from xuetu.programmes.choices import AgreementSide
+from xuetu.programmes.models import CooperationAgreement
+from xuetu.programmes.views.common import manages_an_enterprise
 
 
-class AgreementPage:
+class AgreementList(ScopedListView):
     model = CooperationAgreement
-    url_name = "agreement"
-
-    def user_can_create(self) -> bool:
-        return manages_an_enterprise(self.request.user)
-
-
-class AgreementList(AgreementPage, ScopedListView):
+    may_create = manages_an_enterprise
     search_fields = ("number", "enterprise__name", "institution__name")
     filterset_class = filters.AgreementFilter
     template_name = "programmes/agreement_list.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return super().get_queryset().select_related("enterprise", "institution")
 
 
-class AgreementDetail(AgreementPage, ScopedDetailView):
+class AgreementDetail(ScopedDetailView):
+    model = CooperationAgreement
+    url_name = "agreement"
     template_name = "programmes/agreement_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return super().get_queryset().select_related("enterprise", "institution")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -71,39 +62,36 @@ def may_confirm(user, agreement: CooperationAgreement) -> bool:
     return confirming_organisation(agreement) in scope_for(user).managed_org_ids
 
 
-class AgreementConfirm(ActionMixin, AgreementDetail):
+class AgreementConfirm(ActionView, AgreementDetail):
+    service = services.agreement_confirm
+    title = _("Confirm the agreement")
     done = _("The agreement is confirmed.")
 
-    def perform(self, data: dict[str, Any]) -> None:
-        services.agreement_confirm(by=self.request.user, agreement=self.object)
-
-    def object_url(self) -> str:
-        return reverse("programmes:agreement_detail", args=[self.object.pk])
+    def available(self) -> bool:
+        return may_confirm(self.request.user, self.object)
 
 
-class AgreementSave(AgreementPage, ServiceForm):
+class AgreementCreate(ScopedCreateView):
+    model = CooperationAgreement
+    url_name = "agreement"
+    may_create = manages_an_enterprise
     form_class = forms.AgreementForm
-
-    def perform_save(self, form) -> models.Model:
-        fields = form.service_fields()
-        if form.instance.pk is None:
-            return services.agreement_create(by=self.request.user, **fields)
-        return services.agreement_update(by=self.request.user, agreement=form.instance, **fields)
+    service = services.agreement_create
 
 
-class AgreementCreate(AgreementSave, ScopedCreateView):
-    pass
+class AgreementEdit(ScopedUpdateView):
+    model = CooperationAgreement
+    url_name = "agreement"
+    form_class = forms.AgreementForm
+    service = services.agreement_update
 
 
-class AgreementEdit(AgreementSave, ScopedUpdateView):
-    pass
-
-
-class AgreementScan(AgreementPage, ScopedMixin, BaseDetailView):
+class AgreementScan(ScopedDownloadView):
     """The signed scan, served only to those who see the agreement (never a public URL)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        agreement = self.get_object()
+    model = CooperationAgreement
+
+    def download(self, agreement: CooperationAgreement) -> FileResponse:
         if not agreement.scan:
             raise Http404
         name = agreement.scan.name.rsplit("/", 1)[-1]

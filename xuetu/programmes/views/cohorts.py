@@ -2,63 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.db import models, transaction
-from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.generic.detail import BaseDetailView
 
 from xuetu.core.models import Job
 from xuetu.core.views import (
+    ActionView,
+    ObjectFormView,
     ScopedCreateView,
     ScopedDetailView,
+    ScopedDownloadView,
     ScopedListView,
-    ScopedMixin,
     ScopedUpdateView,
-)
-from xuetu.programmes import choices, documents, filters, forms, services
-from xuetu.programmes.choices import (
-    CohortStatus,
-    EnrollmentStatus,
-)
-from xuetu.programmes.models import (
-    Cohort,
-)
-from xuetu.programmes.roster import TEMPLATE_HEADERS, roster_template
-from xuetu.programmes.tasks import ROSTER_IMPORT, roster_import_start
-from xuetu.programmes.views.common import (
-    ActionMixin,
-    ObjectFormView,
-    ServiceForm,
     file_response,
-    manages_an_enterprise,
     passes,
 )
-from xuetu.registry.services import person_create
+from xuetu.programmes import choices, documents, filters, forms, services
+from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
+from xuetu.programmes.models import Cohort, Enrollment
+from xuetu.programmes.roster import TEMPLATE_HEADERS, roster_template
+from xuetu.programmes.tasks import ROSTER_IMPORT, roster_import_start
+from xuetu.programmes.views.common import manages_an_enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class CohortPage:
+class CohortList(ScopedListView):
     model = Cohort
-    url_name = "cohort"
-
-    def user_can_create(self) -> bool:
-        return manages_an_enterprise(self.request.user)
-
-
-class CohortList(CohortPage, ScopedListView):
+    may_create = manages_an_enterprise
     search_fields = ("code", "name", "enterprise__name", "institution__name")
     filterset_class = filters.CohortFilter
     template_name = "programmes/cohort_list.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         on_roster = Count("enrollments", filter=~Q(enrollments__status=EnrollmentStatus.WITHDRAWN))
         return (
             super()
@@ -88,10 +71,11 @@ def cohort_actions(user, cohort: Cohort) -> dict[str, bool]:
     }
 
 
-class CohortDetail(CohortPage, ScopedDetailView):
+class CohortDetail(ScopedDetailView):
+    model = Cohort
     template_name = "programmes/cohort_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return (
             super()
             .get_queryset()
@@ -106,7 +90,6 @@ class CohortDetail(CohortPage, ScopedDetailView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        refused = kwargs.pop("refused", None)
         review_form = kwargs.pop("failed_form", None) or forms.ReviewForm()
         context = super().get_context_data(**kwargs)
         cohort = self.object
@@ -119,89 +102,89 @@ class CohortDetail(CohortPage, ScopedDetailView):
         )
         context["roster"] = roster
         context["on_roster"] = sum(e.status != EnrollmentStatus.WITHDRAWN for e in roster)
-        context["refused"] = refused
-        if refused is None and actions["submit"] and self.request.GET.get("check"):
+        context.setdefault("refused", None)
+        if context["refused"] is None and actions["submit"] and self.request.GET.get("check"):
             context["checked"] = services.filing_problems(cohort)
         return context
 
 
-class CohortAction(ActionMixin, CohortDetail):
-    service: Callable[..., Any]
+class CohortAction(ActionView, CohortDetail):
+    """A filing button; `button` is its key in `cohort_actions` (whether the page shows it)."""
 
-    def perform(self, data: dict[str, Any]) -> None:
-        type(self).service(by=self.request.user, cohort=self.object, **data)
+    button: str
 
-    def object_url(self) -> str:
-        return reverse("programmes:cohort_detail", args=[self.object.pk])
+    def available(self) -> bool:
+        return cohort_actions(self.request.user, self.object)[self.button]
 
 
 class CohortSubmit(CohortAction):
-    service = services.cohort_submit
+    service, button = services.cohort_submit, "submit"
+    title = _("Submit for review")
     done = _("The filing was submitted for review.")
 
 
-class CohortReview(CohortAction):
-    form_class = forms.ReviewForm
-
-
-class CohortApprove(CohortReview):
-    service = services.cohort_approve
+class CohortApprove(CohortAction):
+    service, button, form_class = services.cohort_approve, "review", forms.ReviewForm
+    title = _("Approve")
     done = _("The class is approved.")
 
 
-class CohortReturn(CohortReview):
-    service = services.cohort_return
+class CohortReturn(CohortAction):
+    service, button, form_class = services.cohort_return, "review", forms.ReviewForm
+    title = _("Return with comment")
     done = _("The filing was returned to the enterprise with your comment.")
 
 
-class CohortReject(CohortReview):
-    service = services.cohort_reject
+class CohortReject(CohortAction):
+    service, button, form_class = services.cohort_reject, "review", forms.ReviewForm
+    title = _("Reject with comment")
     done = _("The filing was rejected.")
 
 
 class CohortWithdraw(CohortAction):
-    service = services.cohort_withdraw
+    service, button = services.cohort_withdraw, "withdraw"
+    title = _("Withdraw the filing")
     done = _("The filing was withdrawn.")
 
 
 class CohortStart(CohortAction):
-    service = services.cohort_start
+    service, button = services.cohort_start, "start"
+    title = _("Start training")
     done = _("The class started training.")
 
 
 class CohortComplete(CohortAction):
-    service = services.cohort_complete
+    service, button = services.cohort_complete, "complete"
+    title = _("Complete training")
     done = _("The class completed training.")
 
 
 class CohortClose(CohortAction):
-    service = services.cohort_close
+    service, button = services.cohort_close, "close"
+    title = _("Close the file")
     done = _("The class is closed.")
 
 
-class CohortSave(CohortPage, ServiceForm):
+class CohortCreate(ScopedCreateView):
+    model = Cohort
+    may_create = manages_an_enterprise
     form_class = forms.CohortForm
     template_name = "programmes/cohort_form.html"
-
-    def perform_save(self, form) -> models.Model:
-        if form.instance.pk is None:
-            return services.cohort_create(by=self.request.user, **form.cleaned_data)
-        return services.cohort_update(
-            by=self.request.user, cohort=form.instance, **form.cleaned_data
-        )
+    service = services.cohort_create
 
 
-class CohortCreate(CohortSave, ScopedCreateView):
-    pass
+class CohortEdit(ScopedUpdateView):
+    model = Cohort
+    form_class = forms.CohortForm
+    template_name = "programmes/cohort_form.html"
+    service = services.cohort_update
 
-
-class CohortEdit(CohortSave, ScopedUpdateView):
-    def form_valid(self, form) -> HttpResponse:
-        was = form.instance.status
-        response = super().form_valid(form)
-        if was != CohortStatus.DRAFT and self.object.status == CohortStatus.DRAFT:
+    def perform(self, form: django_forms.BaseForm) -> Any:
+        was = form.instance.status  # the form leaves the status alone; the service may not
+        cohort = super().perform(form)
+        if was != CohortStatus.DRAFT and cohort.status == CohortStatus.DRAFT:
             messages.warning(self.request, _("The filing is a draft again; submit it when ready."))
-        return response
+        return cohort
 
 
 class CohortRosterImport(ObjectFormView):
@@ -223,7 +206,7 @@ class CohortRosterImport(ObjectFormView):
         )
         return context
 
-    def perform(self, form) -> HttpResponse:
+    def perform(self, form: django_forms.BaseForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = roster_import_start(
             by=self.request.user,
@@ -235,27 +218,25 @@ class CohortRosterImport(ObjectFormView):
         return redirect("core:job_detail", pk=job.pk)
 
 
-class CohortRosterTemplate(ScopedMixin, BaseDetailView):
+class CohortRosterTemplate(ScopedDownloadView):
     model = Cohort
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        cohort = self.get_object()
-        data = roster_template(cohort, language=request.LANGUAGE_CODE)
+    def download(self, cohort: Cohort) -> FileResponse:
+        data = roster_template(cohort, language=self.request.LANGUAGE_CODE)
         return file_response(data, f"{cohort.code}-roster.xlsx", XLSX)
 
 
-class CohortFilingPdf(ScopedMixin, BaseDetailView):
+class CohortFilingPdf(ScopedDownloadView):
     """The filing form (开班申请表) with the roster, for whoever sees the class."""
 
     model = Cohort
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        cohort = self.get_object()
+    def download(self, cohort: Cohort) -> FileResponse:
         pdf = documents.filing_form_pdf(cohort)
         return file_response(pdf, f"{cohort.code}-开班申请表.pdf", "application/pdf", inline=True)
 
 
-def roster_warning(cohort: Cohort) -> str | None:
+def roster_warning(cohort: Cohort) -> str | Promise | None:
     if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         return _(
             "The roster of an approved class changes through its roster actions, "
@@ -271,27 +252,15 @@ class EnrollmentAdd(ObjectFormView):
 
     model = Cohort
     form_class = forms.EnrollmentCreateForm
+    form_object = "cohort"
+    service = services.enrollment_create_with_person
     restrict = False  # the class's own mentors and teachers, whoever employs them
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "cohort": self.object}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = _("Add an apprentice to %(class)s") % {"class": self.object}
-        context["cancel_url"] = reverse("programmes:cohort_detail", args=[self.object.pk])
         context["warning"] = roster_warning(self.object)
         return context
 
-    def perform(self, form) -> HttpResponse:
-        cohort, by = self.object, self.request.user
-        with transaction.atomic():
-            person = form.person or person_create(
-                by=by,
-                organisation=cohort.enterprise,
-                name=form.cleaned_data["person_name"],
-                id_number=form.cleaned_data["id_number"],
-            )
-            services.enrollment_create(by=by, cohort=cohort, person=person, **form.service_fields())
-        messages.success(self.request, _("%(name)s is on the roster.") % {"name": person.name})
-        return redirect("programmes:cohort_detail", pk=cohort.pk)
+    def done_message(self, enrollment: Enrollment) -> str:
+        return _("%(name)s is on the roster.") % {"name": enrollment.person.name}

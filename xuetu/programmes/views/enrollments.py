@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django import forms as django_forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.views import (
-    ScopedDetailView,
-)
+from xuetu.core.views import ActionView, ScopedDetailView, passes
 from xuetu.programmes import choices, forms, selectors, services
 from xuetu.programmes.choices import (
     APPROVED_COHORT_STATUSES,
@@ -19,12 +17,7 @@ from xuetu.programmes.choices import (
     EnrollmentStatus,
     WithdrawalReason,
 )
-from xuetu.programmes.models import (
-    Enrollment,
-    EnrollmentEvent,
-)
-from xuetu.programmes.views.common import ActionMixin, passes
-from xuetu.registry.services import person_create
+from xuetu.programmes.models import Enrollment, EnrollmentEvent
 
 ENROLLMENT_ACTIONS: dict[str, tuple[Any, frozenset[str]]] = {
     # action: (the status it moves to, or None; the statuses it applies to)
@@ -86,7 +79,7 @@ class EnrollmentDetail(ScopedDetailView):
     model = Enrollment
     template_name = "programmes/enrollment_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return (
             super()
             .get_queryset()
@@ -100,7 +93,6 @@ class EnrollmentDetail(ScopedDetailView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        refused = kwargs.pop("refused", None)
         failed = kwargs.pop("failed_form", None)
         context = super().get_context_data(**kwargs)
         enrollment = self.object
@@ -108,7 +100,8 @@ class EnrollmentDetail(ScopedDetailView):
         for event in history:
             event.summary = event_summary(event)
         names = enrollment_actions(self.request.user, enrollment)
-        context.update(history=history, refused=refused, can_edit=False)
+        context.update(history=history, can_edit=False)
+        context.setdefault("refused", None)
         context["action_forms"] = [
             {
                 "name": name,
@@ -123,7 +116,7 @@ class EnrollmentDetail(ScopedDetailView):
         return context
 
 
-def action_form(name: str, enrollment: Enrollment, data=None):
+def action_form(name: str, enrollment: Enrollment, data: Any = None) -> django_forms.Form:
     form_class = forms.ENROLLMENT_ACTION_FORMS[name]
     needs_enrollment = {"change_mentor", "transfer", "substitute"}
     extra = {"enrollment": enrollment} if name in needs_enrollment else {}
@@ -132,79 +125,62 @@ def action_form(name: str, enrollment: Enrollment, data=None):
     return form
 
 
-class EnrollmentAction(ActionMixin, EnrollmentDetail):
+class EnrollmentAction(ActionView, EnrollmentDetail):
+    """A dated change to one enrollment; `action` names its form and its place on the page.
+    A transfer or a substitution redirects to the new record the service returns."""
+
     action: str
-    service: Callable[..., Any]
 
     def check_allowed(self) -> None:
         services.require_manager(self.request.user, self.object.cohort.enterprise_id)
 
-    def make_form(self, data):
+    def available(self) -> bool:
+        return self.action in enrollment_actions(self.request.user, self.object)
+
+    def make_form(self, data: Any) -> django_forms.Form:
         return action_form(self.action, self.object, data)
-
-    def perform(self, data: dict[str, Any]) -> None:
-        type(self).service(by=self.request.user, enrollment=self.object, **data)
-
-    def object_url(self) -> str:
-        return reverse("programmes:enrollment_detail", args=[self.object.pk])
 
 
 class EnrollmentWithdraw(EnrollmentAction):
     action, service = "withdraw", services.enrollment_withdraw
+    title = ACTION_TITLES["withdraw"]
     done = _("The apprentice was withdrawn.")
 
 
 class EnrollmentPause(EnrollmentAction):
     action, service = "pause", services.enrollment_pause
+    title = ACTION_TITLES["pause"]
     done = _("The training is paused.")
 
 
 class EnrollmentResume(EnrollmentAction):
     action, service = "resume", services.enrollment_resume
+    title = ACTION_TITLES["resume"]
     done = _("The training resumed; the planned end moved by the pause.")
 
 
 class EnrollmentChangeMentor(EnrollmentAction):
     action, service = "change_mentor", services.enrollment_change_mentor
+    title = ACTION_TITLES["change_mentor"]
     done = _("The mentor was changed.")
 
 
 class EnrollmentTransfer(EnrollmentAction):
-    action = "transfer"
+    action, service = "transfer", services.enrollment_transfer
+    title = ACTION_TITLES["transfer"]
     done = _("The apprentice was transferred; this is the new class's record.")
-
-    def perform(self, data: dict[str, Any]) -> None:
-        self.result = services.enrollment_transfer(
-            by=self.request.user, enrollment=self.object, **data
-        )
-
-    def object_url(self) -> str:
-        return reverse("programmes:enrollment_detail", args=[self.result.pk])
 
 
 class EnrollmentSubstitute(EnrollmentAction):
-    action = "substitute"
+    action, service = "substitute", services.enrollment_substitute_with_person
+    service_object = "withdrawn"
+    title = ACTION_TITLES["substitute"]
     done = _("The substitute is on the roster.")
-
-    def perform(self, data: dict[str, Any]) -> None:
-        form, by, cohort = self.form, self.request.user, self.object.cohort
-        with transaction.atomic():
-            person = form.person or person_create(
-                by=by,
-                organisation=cohort.enterprise,
-                name=data["person_name"],
-                id_number=data["id_number"],
-            )
-            self.result = services.enrollment_substitute(
-                by=by, withdrawn=self.object, person=person, **form.service_fields()
-            )
-
-    def object_url(self) -> str:
-        return reverse("programmes:enrollment_detail", args=[self.result.pk])
 
 
 class EnrollmentComplete(EnrollmentAction):
     """One apprentice finishing on their own date (one who resumed after the class ended)."""
 
     action, service = "complete", services.enrollment_complete
+    title = ACTION_TITLES["complete"]
     done = _("The apprentice completed the training.")

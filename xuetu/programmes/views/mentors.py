@@ -2,98 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
-from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic.detail import BaseDetailView
 
 from xuetu.core.views import (
+    ObjectFormView,
     ScopedCreateView,
     ScopedDetailView,
+    ScopedDownloadView,
     ScopedListView,
-    ScopedMixin,
     ScopedUpdateView,
+    any_manager,
+    file_response,
 )
 from xuetu.programmes import choices, documents, filters, forms, rules, selectors, services
-from xuetu.programmes.models import (
-    Appointment,
-    Enrollment,
-    Mentor,
-)
-from xuetu.programmes.views.common import (
-    ObjectFormView,
-    ServiceForm,
-    file_response,
-    manages_something,
-)
-from xuetu.registry.services import person_create
+from xuetu.programmes.models import Appointment, Enrollment, Mentor
 
 
-def open_enrollments(role: str) -> Coalesce:
-    rows = (
-        Enrollment.objects.filter(
-            **{role: OuterRef("pk")}, status__in=choices.OPEN_ENROLLMENT_STATUSES
-        )
-        .order_by()
-        .values(role)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
-def with_load(queryset):
-    """Each mentor's open enrollments in either role, in the same query."""
-    load = open_enrollments("enterprise_mentor") + open_enrollments("institution_mentor")
-    return queryset.select_related("person", "organisation", "occupation").annotate(load=load)
-
-
-def set_limits(mentors) -> None:
+def set_loads(mentors: Iterable[Mentor]) -> None:
+    """Each mentor's load as the capacity rule counts it (`selectors.mentor_loads`: open
+    enrollments of classes that have not ended) and their limit, in a fixed number of
+    queries however many mentors are shown."""
+    mentors = list(mentors)
+    loads = selectors.mentor_loads(m.pk for m in mentors)
     policy = selectors.current_policy(timezone.localdate())
     for mentor in mentors:
+        mentor.load = loads[mentor.pk]
         mentor.limit = rules.mentor_limit(mentor.kind, mentor.capacity, policy)
 
 
-class MentorPage:
+class MentorList(ScopedListView):
     model = Mentor
-    url_name = "mentor"
-
-    def user_can_create(self) -> bool:
-        return manages_something(self.request.user)
-
-
-class MentorList(MentorPage, ScopedListView):
+    may_create = any_manager
     search_fields = ("person__name", "organisation__name", "certificate_number")
     filterset_class = filters.MentorFilter
     template_name = "programmes/mentor_list.html"
 
-    def get_queryset(self):
-        return with_load(super().get_queryset())
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("person", "organisation", "occupation")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        set_limits(context["object_list"])
+        set_loads(context["object_list"])
         return context
 
 
-class MentorDetail(MentorPage, ScopedDetailView):
+class MentorDetail(ScopedDetailView):
+    model = Mentor
     template_name = "programmes/mentor_detail.html"
 
-    def get_queryset(self):
-        return with_load(super().get_queryset())
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("person", "organisation", "occupation")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         mentor = self.object
-        set_limits([mentor])
+        set_loads([mentor])
         context["appointments"] = mentor.appointments.select_related("cohort")
         context["apprentices"] = (
             Enrollment.objects.for_user(self.request.user)
@@ -105,29 +74,19 @@ class MentorDetail(MentorPage, ScopedDetailView):
         return context
 
 
-class MentorCreate(MentorPage, ServiceForm, ScopedCreateView):
+class MentorCreate(ScopedCreateView):
+    """A mentor named by ID number and name; someone new is registered in the same step."""
+
+    model = Mentor
+    may_create = any_manager
     form_class = forms.MentorCreateForm
-
-    def perform_save(self, form) -> models.Model:
-        data = dict(form.cleaned_data)
-        organisation = data.pop("organisation")
-        number, name = data.pop("id_number"), data.pop("person_name")
-        with transaction.atomic():
-            person = form.person or person_create(
-                by=self.request.user, organisation=organisation, name=name, id_number=number
-            )
-            return services.mentor_create(
-                by=self.request.user, organisation=organisation, person=person, **data
-            )
+    service = services.mentor_create_with_person
 
 
-class MentorEdit(MentorPage, ServiceForm, ScopedUpdateView):
+class MentorEdit(ScopedUpdateView):
+    model = Mentor
     form_class = forms.MentorForm
-
-    def perform_save(self, form) -> models.Model:
-        return services.mentor_update(
-            by=self.request.user, mentor=form.instance, **form.cleaned_data
-        )
+    service = services.mentor_update
 
 
 class MentorAppoint(ObjectFormView):
@@ -135,33 +94,20 @@ class MentorAppoint(ObjectFormView):
 
     model = Mentor
     form_class = forms.AppointmentForm
+    form_object = "mentor"
+    service = services.appointment_issue
+    title = _("Issue an appointment letter")
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "mentor": self.object}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Issue an appointment letter")
-        context["cancel_url"] = reverse("programmes:mentor_detail", args=[self.object.pk])
-        return context
-
-    def perform(self, form) -> HttpResponse:
-        letter = services.appointment_issue(
-            by=self.request.user, mentor=self.object, **form.cleaned_data
-        )
-        messages.success(
-            self.request, _("Appointment letter %(number)s issued.") % {"number": letter.number}
-        )
-        return redirect("programmes:mentor_detail", pk=self.object.pk)
+    def done_message(self, letter: Appointment) -> str:
+        return _("Appointment letter %(number)s issued.") % {"number": letter.number}
 
 
-class AppointmentPdf(ScopedMixin, BaseDetailView):
+class AppointmentPdf(ScopedDownloadView):
     """The letter's PDF for those who see the letter; the stored copy if there is one."""
 
     model = Appointment
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        letter = self.get_object()
+    def download(self, letter: Appointment) -> HttpResponse:
         name = f"{letter.number}.pdf"
         if letter.pdf:
             return FileResponse(

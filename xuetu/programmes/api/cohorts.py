@@ -1,0 +1,135 @@
+"""Classes (学徒培训班) and their filing through the API: one line per action."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xuetu.core.api import ProblemSerializer, ScopedRelatedField, ScopedViewSet, transition_action
+from xuetu.core.views import any_manager
+from xuetu.programmes import services
+from xuetu.programmes.api.agreements import PartnerField
+from xuetu.programmes.models import Cohort, CooperationAgreement
+from xuetu.registry.choices import SkillLevel
+from xuetu.registry.models import Enterprise, Institution, Occupation
+
+
+# The same choices under two field names would make two schema enums for one set (a schema
+# warning); the second use is described inline instead.
+@extend_schema_field(
+    {"type": "integer", "enum": SkillLevel.values, "description": "1 (highest) to 5"}
+)
+class LevelField(serializers.ChoiceField):
+    pass
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+    institution = PartnerField(queryset=Institution.objects.filter(is_active=True), required=False)
+    agreement = ScopedRelatedField(
+        queryset=CooperationAgreement.objects.all(), required=False, allow_null=True
+    )
+    occupation = ScopedRelatedField(queryset=Occupation.objects.all())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    occupation_code = serializers.CharField(source="occupation.code", read_only=True)
+    occupation_name = serializers.CharField(source="occupation.name", read_only=True)
+    target_level = LevelField(choices=SkillLevel.choices)
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id",
+            "code",
+            "name",
+            "enterprise",
+            "enterprise_name",
+            "institution",
+            "institution_name",
+            "agreement",
+            "occupation",
+            "occupation_code",
+            "occupation_name",
+            "target_level",
+            "planned_start",
+            "planned_end",
+            "special_approval",
+            "planned_headcount",
+            "training_mode",
+            "plan_summary",
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "submitted_at", "reviewed_at", "review_comment"]
+        extra_kwargs = {"code": {"required": False, "validators": []}}
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text=_("What the enterprise should change, or why."))
+
+
+class CohortViewSet(ScopedViewSet):
+    """Classes (学徒培训班) and their filing: submit, review, start, complete, close."""
+
+    model = Cohort
+    serializer_class = CohortSerializer
+    filterset_fields = ["status", "target_level"]
+    search_fields = ["code", "name"]
+    ordering_fields = ["planned_start", "code", "status"]
+    may_create = any_manager
+    create_service = services.cohort_create
+    update_service = services.cohort_update
+    fixed_on_update = ("enterprise", "code")
+
+    def get_queryset(self):
+        queryset = (
+            super()
+            .get_queryset()
+            .select_related("enterprise", "institution", "occupation")
+            .order_by("-planned_start", "code")
+        )
+        return self.filter_by_ids(queryset, "enterprise", "institution", "occupation")
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("FilingCheck", {"problems": ProblemSerializer(many=True)})
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        """Every problem the submit check would list now (empty: the filing may be submitted)."""
+        problems = services.filing_problems(self.get_object())
+        return Response({"problems": [p.as_dict() for p in problems]})
+
+    submit = transition_action(services.cohort_submit, summary="Submit the filing for review")
+    approve = transition_action(
+        services.cohort_approve, CommentSerializer, summary="Approve the filing"
+    )
+    return_ = transition_action(
+        services.cohort_return,
+        RequiredCommentSerializer,
+        summary="Return the filing for changes",
+        url_path="return",
+    )
+    reject = transition_action(
+        services.cohort_reject, RequiredCommentSerializer, summary="Reject the filing"
+    )
+    withdraw = transition_action(
+        services.cohort_withdraw, summary="Withdraw a draft or a filing awaiting review"
+    )
+    start = transition_action(services.cohort_start, summary="Start training")
+    complete = transition_action(services.cohort_complete, summary="Complete training")
+    close = transition_action(services.cohort_close, summary="Close the class's file")
