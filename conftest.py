@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def world(db):
-    from xuetu.core.testing import build_world
+    from xuetu.testing import build_world
 
     return build_world()
 

@@ -1,5 +1,7 @@
 """Test helpers shared by every app: a small world of named personas, and the tenancy check
-that repeats a request as another organisation and expects 404."""
+that repeats a request as another organisation and expects 404.
+
+Outside the layers: the helpers may import any app, and only tests may import them."""
 
 from __future__ import annotations
 
@@ -49,8 +51,13 @@ class World:
 def make_user(username: str, organisation: Organisation | None, role: str | None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     if organisation is not None and role is not None:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
+        add_role(user, organisation, role)
     return user
+
+
+def add_role(user: User, organisation: Organisation, role: str) -> Membership:
+    """Gives a persona one more role, in this or another organisation."""
+    return Membership.objects.create(user=user, organisation=organisation, role=role)
 
 
 def make_person(name: str, organisation, *, seq: int, gender: str = "M", **extra: Any) -> Person:
