@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# District lives in accounts (every organisation has its place); the registry keeps its
+# pages, API and reference file, and they read it from here.
+from xuetu.accounts.models import District as District
 from xuetu.accounts.models import Organisation, OrganisationQuerySet
 from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.bilingual import Bilingual
 from xuetu.registry.choices import (
     Education,
     EnterpriseSize,
@@ -12,38 +15,6 @@ from xuetu.registry.choices import (
     InstitutionType,
     SkillLevel,
 )
-
-
-class Bilingual(models.Model):
-    """Reference data named in Chinese, with an English name for the English interface."""
-
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=160, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
-
-
-class District(Bilingual):
-    """A district or county (区县), coded by GB/T 2260."""
-
-    code = models.CharField(_("code"), max_length=6, unique=True)
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
 
 
 class IndustryCluster(Bilingual):

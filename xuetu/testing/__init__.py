@@ -14,9 +14,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from xuetu.accounts.choices import OrganisationKind, Role
-from xuetu.accounts.models import Membership, Organisation, User
+from xuetu.accounts.models import District, Membership, Organisation, User
 from xuetu.core.identifiers import make_resident_id
-from xuetu.registry.models import District, Enterprise, Institution, Person
+from xuetu.registry.models import Enterprise, Institution, Person
 
 PASSWORD = "correct-horse-battery"
 
