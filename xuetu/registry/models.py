@@ -1,3 +1,6 @@
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,7 @@ from xuetu.registry.choices import (
     InstitutionType,
     SkillLevel,
 )
+from xuetu.registry.hooks import PERSON_REACH
 
 
 class IndustryCluster(Bilingual):
@@ -159,19 +163,14 @@ class Institution(Organisation):
 
 class PersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        # Also the apprentices of one's own classes, whoever registered them first (someone
-        # who changed employer, say); a subquery, so the list has no duplicate rows.
-        trained = Person.objects.filter(
-            models.Q(enrollments__cohort__enterprise_id__in=scope.org_ids)
-            | models.Q(enrollments__cohort__institution_id__in=scope.org_ids)
-            | models.Q(enrollments__cohort__enterprise__district_id__in=scope.district_ids)
-        ).values("pk")
-        return (
+        # Also whom the apps above reach (programmes: the apprentices on one's own rosters,
+        # whoever registered them first), asked through a hook the registry cannot import.
+        own = (
             models.Q(registered_by_id__in=scope.org_ids)
             | models.Q(registered_by__district_id__in=scope.district_ids)
             | models.Q(user_id=scope.user_id)
-            | models.Q(pk__in=trained)
         )
+        return reduce(or_, PERSON_REACH.answers(scope), own)
 
     def manage_q(self, scope: Scope) -> models.Q:
         return models.Q(registered_by_id__in=scope.managed_org_ids)
