@@ -8,6 +8,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
+        from xuetu.core.access import register_public_urls
         from xuetu.programmes import exports, site, tasks  # noqa: F401 - register exports, jobs
 
         site.register()
+        register_public_urls("public:verify", "public:verify_number")

@@ -1,14 +1,16 @@
-"""What programmes tells the apps below it (whom a scope reaches through its rosters), and what
-it asks of the apps above (earlier subsidies)."""
+"""What programmes tells the apps below it (whom a scope reaches through its rosters, where a
+roster import leads back to), and what it asks of the apps above (earlier subsidies)."""
 
 from __future__ import annotations
 
 import pytest
 
+from xuetu.core.jobs import job_create
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.hooks import PRIOR_SUBSIDIES
 from xuetu.programmes.site import people_on_rosters
+from xuetu.programmes.tasks import ROSTER_IMPORT
 from xuetu.programmes.tests.factories import make_cohort, make_enrollment, make_person
 from xuetu.registry.hooks import PERSON_REACH
 from xuetu.registry.models import Person
@@ -48,3 +50,11 @@ def test_an_app_above_answers_prior_subsidies_and_the_rules_refuse_a_second_one(
     found = rules.subsidy_problems(facts.prior_subsidies, "6-18-02-04", 3)
     assert [p.code for p in found] == ["already_subsidised"]
     assert selectors.prior_subsidies(person) == []
+
+
+def test_a_roster_import_page_leads_back_to_its_class(world):
+    cohort = make_cohort(world)
+    by = world.users["enterprise"]
+    job = job_create(by=by, kind=ROSTER_IMPORT, params={"cohort": cohort.pk})
+    page = world.client("enterprise").get(f"/jobs/{job.pk}/").content.decode()
+    assert f'href="/programmes/cohorts/{cohort.pk}/">' in page
