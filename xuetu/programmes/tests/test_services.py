@@ -750,7 +750,7 @@ def seed_everything() -> None:
     from django.core.management import call_command
 
     from xuetu.programmes.demo import seed_programmes
-    from xuetu.registry.management.commands import seed_demo
+    from xuetu.registry import demo as seed_demo
 
     call_command("load_reference", verbosity=0)
     organisations = seed_demo.seed_organisations()
