@@ -29,6 +29,14 @@ def test_seed_demo_prints_the_logins_and_a_second_run_changes_nothing():
     assert (Cohort.objects.count(), Enrollment.objects.count()) == counts
 
 
+def test_import_table_prints_who_imports_whom_and_passes_its_check():
+    out = io.StringIO()
+    call_command("import_table", "--check", stdout=out)
+    text = out.getvalue()
+    assert "Import statements between apps" in text and "programmes" in text
+    assert text.rstrip().endswith("No import goes up or sideways.")
+
+
 def test_each_app_declared_the_routes_it_serves_without_signing_in():
     assert set(PUBLIC_URL_NAMES) == {
         "accounts:login",
