@@ -17,7 +17,7 @@ def pytest_configure(config) -> None:
 
 @pytest.fixture
 def world(db):
-    from xuetu.core.testing import build_world
+    from xuetu.testing import build_world
 
     return build_world()
 

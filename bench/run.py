@@ -582,7 +582,6 @@ def build_base() -> Data:
     everything the scenarios count."""
     from django.db import transaction
 
-    from xuetu.core.testing import build_world
     from xuetu.programmes.choices import CohortStatus
     from xuetu.programmes.models import Appointment
     from xuetu.programmes.tests.factories import (
@@ -593,6 +592,7 @@ def build_base() -> Data:
         make_occupation,
         make_policy,
     )
+    from xuetu.testing import build_world
 
     with transaction.atomic():
         world = build_world()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xuetu.accounts",
     "xuetu.registry",
     "xuetu.programmes",
+    "xuetu.project",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from xuetu.accounts.views import HomeView
 from xuetu.programmes import api as programmes_api
+from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
 
 router = DefaultRouter()

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "xuetu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from xuetu.accounts import site
+
+        site.register()

@@ -1,10 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import ROLES_BY_KIND, OrganisationKind, Role
-from xuetu.core.access import Scope, ScopedQuerySet
+from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.bilingual import Bilingual
+from xuetu.core.links import HasPage, page_url_name
 
 
 class User(AbstractUser):
@@ -13,6 +16,27 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_absolute_url(self) -> str:
+        # People's sign-ins are kept by the operator in the admin.
+        return reverse("admin:accounts_user_change", args=[self.pk])
+
+
+class District(HasPage, Bilingual):
+    """A district or county (区县), coded by GB/T 2260: where an organisation is, and what a
+    district bureau reviews. The registry keeps its pages and its reference file."""
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it was created with in the registry, so existing
+        # databases need no change (migrations accounts 0003, registry 0003).
+        db_table = "registry_district"
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
 
 
 class OrganisationQuerySet(ScopedQuerySet):
@@ -29,7 +53,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
     district = models.ForeignKey(
-        "registry.District",
+        District,
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         null=True,
@@ -48,6 +72,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """An enterprise's or institution's registry page; a bureau's record in the admin."""
+        name = page_url_name(f"accounts.organisation.{self.kind}")
+        if name is None:
+            return reverse("admin:accounts_organisation_change", args=[self.pk])
+        return reverse(name, args=[self.pk])
 
     def clean(self) -> None:
         if self.kind == OrganisationKind.DISTRICT_BUREAU and not self.district_id:
@@ -81,6 +112,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        """A membership is kept with its user."""
+        return self.user.get_absolute_url()
 
     def clean(self) -> None:
         allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())

@@ -7,29 +7,68 @@ user's scope does not exist for them (404), and one they can see but not change 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-CITY_ADMIN = "city_admin"
-DISTRICT_REVIEWER = "district_reviewer"
-MANAGER_ROLES = frozenset({"enterprise_manager", "institution_manager"})
+# core knows no domain, so the app that owns the roles (accounts) tells it at start-up which
+# role reaches the whole city, which one a district, and which ones manage an organisation.
+_REGISTERED: dict[str, frozenset[str]] = {}
 
-# Named URL patterns that answer without signing in. The URL-walk test holds every other
-# route to "login required" and "another organisation's object is 404".
-PUBLIC_URL_NAMES = frozenset(
-    {
-        "accounts:login",
-        "set_language",
-        "javascript-catalog",
-        "api-schema",
-        "api-docs",
-        "public:verify",
-        "public:verify_number",
-        "healthz",
-    }
-)
+
+class _Registered(Set[str]):
+    """A read-only set of names the apps register at start-up, read at request time."""
+
+    def __init__(self, kind: str) -> None:
+        self._kind = kind
+
+    def _names(self) -> frozenset[str]:
+        return _REGISTERED.get(self._kind, frozenset())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._names()))
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"{self._kind}{{{', '.join(self)}}}"
+
+
+CITY_ROLES = _Registered("city")
+DISTRICT_ROLES = _Registered("district")
+MANAGER_ROLES = _Registered("managers")
+
+# Named URL patterns that answer without signing in, each registered by the app that serves
+# it. The URL-walk test holds every other route to "login required" and "another
+# organisation's object is 404".
+PUBLIC_URL_NAMES = _Registered("public_urls")
+
+
+def register_roles(
+    *, city: Iterable[str], district: Iterable[str], managers: Iterable[str]
+) -> None:
+    """Called once by the app that owns the roles, in its AppConfig.ready()."""
+    _REGISTERED["city"] = frozenset(map(str, city))
+    _REGISTERED["district"] = frozenset(map(str, district))
+    _REGISTERED["managers"] = frozenset(map(str, managers))
+
+
+def register_public_urls(*names: str) -> None:
+    """Declares routes that answer without signing in (each app its own)."""
+    _REGISTERED["public_urls"] = _REGISTERED.get("public_urls", frozenset()) | set(names)
+
+
+def _role_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    if "city" not in _REGISTERED:
+        # Failing loudly beats a scope that silently reaches nothing.
+        raise ImproperlyConfigured("No app has told core.access its role names")
+    return _REGISTERED["city"], _REGISTERED["district"], _REGISTERED["managers"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +100,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_xuetu_scope", None)
     if cached is not None:
         return cached
+    city_roles, district_roles, manager_roles = _role_names()
     rows = list(
         user.memberships.filter(organisation__is_active=True).values_list(
             "organisation_id", "role", "organisation__district_id"
@@ -68,10 +108,10 @@ def scope_for(user) -> Scope:
     )
     scope = Scope(
         user_id=user.pk,
-        city=any(role == CITY_ADMIN for _, role, _ in rows),
+        city=any(role in city_roles for _, role, _ in rows),
         org_ids=frozenset(org for org, _, _ in rows),
-        managed_org_ids=frozenset(org for org, role, _ in rows if role in MANAGER_ROLES),
-        district_ids=frozenset(d for _, role, d in rows if role == DISTRICT_REVIEWER and d),
+        managed_org_ids=frozenset(org for org, role, _ in rows if role in manager_roles),
+        district_ids=frozenset(d for _, role, d in rows if role in district_roles and d),
         roles=frozenset(role for _, role, _ in rows),
         memberships=tuple((org, role) for org, role, _ in rows),
     )

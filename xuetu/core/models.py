@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -67,6 +70,11 @@ class AuditEvent(models.Model):
             raise AppendOnlyError("audit events cannot be changed")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The log filtered to this event's object."""
+        query = urlencode({"object_type": self.object_type, "object_id": self.object_id})
+        return f"{reverse('core:audit_list')}?{query}"
+
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
 
@@ -121,6 +129,9 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job_detail", args=[self.pk])
 
     @property
     def percent(self) -> int:

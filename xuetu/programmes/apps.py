@@ -8,4 +8,6 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from xuetu.programmes import exports, tasks  # noqa: F401 - register exports and jobs
+        from xuetu.programmes import exports, site, tasks  # noqa: F401 - register exports, jobs
+
+        site.register()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from django.db import transaction
 
@@ -34,6 +34,7 @@ from xuetu.programmes.models import (
     Mentor,
     ProgrammePolicy,
 )
+from xuetu.registry.demo import demo_organisations, demo_people
 from xuetu.registry.models import Enterprise, Institution, Occupation, Person
 
 Org = TypeVar("Org", bound=Organisation)
@@ -149,6 +150,11 @@ PLAN_SUMMARY = (
     "一班一方案：理论教学在院校集中进行，岗位实训由企业导师带教，工学交替；"
     "理论 {theory} 学时，岗位实训 {practice} 学时；结业参加职业技能等级认定。"
 )
+
+
+def seed(out: TextIO) -> None:
+    """The demo programmes, for the registry's demo organisations and people."""
+    seed_programmes(demo_organisations(), demo_people())
 
 
 def seed_programmes(organisations: dict[str, Organisation], people: dict[str, Person]) -> None:

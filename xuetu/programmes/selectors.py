@@ -13,6 +13,7 @@ from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Membership, Organisation, User
 from xuetu.programmes import choices, rules
 from xuetu.programmes.choices import EnrollmentStatus
+from xuetu.programmes.hooks import PRIOR_SUBSIDIES
 from xuetu.programmes.models import (
     Cohort,
     CooperationAgreement,
@@ -84,9 +85,10 @@ def live_classes(person_ids: Iterable[int], *, exclude_cohort: int | None) -> di
 
 
 def prior_subsidies(person: Person) -> list[tuple[str, int]]:
-    """(occupation code, level) pairs already subsidised for `person`.
-    TODO(issue: subsidies): read the paid claim lines once the subsidies app records them."""
-    return []
+    """(occupation code, level) pairs already subsidised for `person`, as the apps above
+    answer (the subsidies app, from its paid claim lines); none while nobody answers."""
+    answers = PRIOR_SUBSIDIES.answers(person)
+    return list(dict.fromkeys((code, level) for answer in answers for code, level in answer))
 
 
 def apprentice_facts(

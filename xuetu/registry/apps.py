@@ -8,4 +8,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registries")
 
     def ready(self) -> None:
-        from xuetu.registry import exports  # noqa: F401 - registers the export job
+        from xuetu.registry import exports, site  # noqa: F401 - exports registers its job
+
+        site.register()

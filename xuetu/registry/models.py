@@ -1,10 +1,17 @@
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# District lives in accounts (every organisation has its place); the registry keeps its
+# pages, API and reference file, and they read it from here.
+from xuetu.accounts.models import District as District
 from xuetu.accounts.models import Organisation, OrganisationQuerySet
 from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.bilingual import Bilingual
+from xuetu.core.links import HasPage
 from xuetu.registry.choices import (
     Education,
     EnterpriseSize,
@@ -12,42 +19,13 @@ from xuetu.registry.choices import (
     InstitutionType,
     SkillLevel,
 )
+from xuetu.registry.hooks import PERSON_REACH
 
 
-class Bilingual(models.Model):
-    """Reference data named in Chinese, with an English name for the English interface."""
-
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=160, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
-
-
-class District(Bilingual):
-    """A district or county (区县), coded by GB/T 2260."""
-
-    code = models.CharField(_("code"), max_length=6, unique=True)
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
-
-
-class IndustryCluster(Bilingual):
+class IndustryCluster(HasPage, Bilingual):
     """A group of industry chains, e.g. a tier of the 33618 cluster system."""
+
+    page_url_name = "registry:industrycluster_detail"
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     sort = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -60,8 +38,10 @@ class IndustryCluster(Bilingual):
         verbose_name_plural = _("industry clusters")
 
 
-class IndustryChain(Bilingual):
+class IndustryChain(HasPage, Bilingual):
     """A key industry chain (重点产业链)."""
+
+    page_url_name = "registry:industrychain_detail"
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     cluster = models.ForeignKey(
@@ -79,8 +59,10 @@ class IndustryChain(Bilingual):
         verbose_name_plural = _("industry chains")
 
 
-class Occupation(Bilingual):
+class Occupation(HasPage, Bilingual):
     """An occupation (职业/工种) from the national occupation catalogue."""
+
+    page_url_name = "registry:occupation_detail"
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     levels = models.CharField(
@@ -121,6 +103,8 @@ class Occupation(Bilingual):
 
 class Enterprise(Organisation):
     """An enterprise that trains apprentices. Its organisation row holds name and district."""
+
+    page_url_name = "registry:enterprise_detail"
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     uscc_accepted_reason = models.CharField(
@@ -168,6 +152,8 @@ class InstitutionQuerySet(OrganisationQuerySet):
 class Institution(Organisation):
     """A training institution: technician college, vocational college, training provider…"""
 
+    page_url_name = "registry:institution_detail"
+
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
@@ -188,27 +174,24 @@ class Institution(Organisation):
 
 class PersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        # Also the apprentices of one's own classes, whoever registered them first (someone
-        # who changed employer, say); a subquery, so the list has no duplicate rows.
-        trained = Person.objects.filter(
-            models.Q(enrollments__cohort__enterprise_id__in=scope.org_ids)
-            | models.Q(enrollments__cohort__institution_id__in=scope.org_ids)
-            | models.Q(enrollments__cohort__enterprise__district_id__in=scope.district_ids)
-        ).values("pk")
-        return (
+        # Also whom the apps above reach (programmes: the apprentices on one's own rosters,
+        # whoever registered them first), asked through a hook the registry cannot import.
+        own = (
             models.Q(registered_by_id__in=scope.org_ids)
             | models.Q(registered_by__district_id__in=scope.district_ids)
             | models.Q(user_id=scope.user_id)
-            | models.Q(pk__in=trained)
         )
+        return reduce(or_, PERSON_REACH.answers(scope), own)
 
     def manage_q(self, scope: Scope) -> models.Q:
         return models.Q(registered_by_id__in=scope.managed_org_ids)
 
 
-class Person(models.Model):
+class Person(HasPage, models.Model):
     """A natural person: apprentice, mentor or teacher. Gender and birth date come from the
     resident ID number."""
+
+    page_url_name = "registry:person_detail"
 
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
     name = models.CharField(_("full name"), max_length=60)

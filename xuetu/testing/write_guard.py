@@ -30,7 +30,6 @@ ALLOWED = [
         r"^xuetu\.(\w+\.)?demo$",
         r"\.tests(\.\w+)*$",
         r"^xuetu\.testing(\.\w+)*$",
-        r"^xuetu\.core\.testing$",
         r"^(conftest|bench)(\.\w+)*$",
         # The operator's admin writes its own audit events (accounts.admin.AuditedAdminMixin).
         r"^xuetu\.\w+\.admin$",

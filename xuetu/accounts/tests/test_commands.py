@@ -6,9 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from xuetu.accounts.models import Membership, Organisation
+from xuetu.accounts.models import District, Membership, Organisation
 from xuetu.core.models import AuditEvent
-from xuetu.registry.models import District
 
 
 @pytest.mark.django_db

@@ -1,17 +1,36 @@
-from django import template
+from typing import Any
 
-from xuetu.core.identifiers import mask_id_number
-from xuetu.registry.masking import shows_full_id
+from django import template
+from django.template.context import Context
+from django.utils.safestring import SafeString
+
+from xuetu.core.hooks import JOB_RETURN
+from xuetu.core.masking import id_number_for
+from xuetu.core.site import Panel
 
 register = template.Library()
 
 
 @register.filter
-def id_for(person, user) -> str:
+def id_for(person: Any, user: Any) -> str:
     """The person's ID number as this user may see it: `{{ person|id_for:request.user }}`."""
     if person is None:
         return ""
-    return person.id_number if shows_full_id(user, person) else mask_id_number(person.id_number)
+    return id_number_for(user, person)
+
+
+@register.simple_tag(takes_context=True)
+def home_panel(context: Context, panel: Panel) -> SafeString:
+    """Renders a registered home panel inside the page's context, plus the panel's own."""
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return panel_template.render(context)
+
+
+@register.simple_tag
+def job_return(job: Any) -> tuple[Any, str] | None:
+    """(label, url) of the page the job was started from, if an app knows it."""
+    return next((answer for answer in JOB_RETURN.answers(job) if answer), None)
 
 
 @register.simple_tag(takes_context=True)

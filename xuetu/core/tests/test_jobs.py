@@ -13,11 +13,9 @@ from xuetu.core.models import Job, JobState
 def test_exporting_people_runs_as_a_job_and_masks_ids_for_a_mentor_role(
     world, django_capture_on_commit_callbacks
 ):
-    from xuetu.accounts.models import Membership
+    from xuetu.testing import add_role
 
-    Membership.objects.create(
-        user=world.users["school"], organisation=world.enterprise, role="mentor"
-    )
+    add_role(world.users["school"], world.enterprise, "mentor")
     with django_capture_on_commit_callbacks(execute=True):
         response = world.client("school").post("/export/person/")
     assert response.status_code == 302

@@ -24,7 +24,6 @@ from django.utils import timezone
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import make_resident_id
-from xuetu.core.testing import World
 from xuetu.programmes.choices import (
     AgreementSide,
     ApprenticeCategory,
@@ -40,6 +39,7 @@ from xuetu.programmes.models import (
     ProgrammePolicy,
 )
 from xuetu.registry.models import Enterprise, Institution, Occupation, Person
+from xuetu.testing import World
 
 START = dt.date(2026, 3, 1)
 END = dt.date(2028, 2, 29)  # 24 months, the longest ordinary class

@@ -14,7 +14,6 @@ from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import make_resident_id
 from xuetu.core.models import AuditEvent
-from xuetu.core.testing import assert_hidden_from, make_user
 from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import Cohort, CooperationAgreement, Enrollment
 from xuetu.programmes.tests.factories import (
@@ -27,6 +26,7 @@ from xuetu.programmes.tests.factories import (
     owned_programme_objects,
 )
 from xuetu.registry.models import Person
+from xuetu.testing import assert_hidden_from, make_user
 
 pytestmark = pytest.mark.django_db
 

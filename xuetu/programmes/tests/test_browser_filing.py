@@ -17,7 +17,6 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from xuetu.core.identifiers import make_resident_id
-from xuetu.core.testing import PASSWORD, World
 from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import Cohort, CooperationAgreement, Mentor
 from xuetu.programmes.tests.factories import (
@@ -29,6 +28,7 @@ from xuetu.programmes.tests.factories import (
     make_teacher,
 )
 from xuetu.registry.models import Occupation
+from xuetu.testing import PASSWORD, World
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
 DESKTOP = {"width": 1280, "height": 900}

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from xuetu.core.identifiers import make_resident_id
 from xuetu.core.pdf import absolute_url, qr_svg
-from xuetu.core.testing import World, make_person
 from xuetu.programmes import documents, services
 from xuetu.programmes.choices import (
     ApprenticeCategory,
@@ -38,6 +37,7 @@ from xuetu.programmes.models import (
 )
 from xuetu.registry.choices import SkillLevel
 from xuetu.registry.models import Occupation, Person
+from xuetu.testing import World, make_person
 
 START = dt.date(2026, 3, 1)
 END = dt.date(2028, 2, 29)

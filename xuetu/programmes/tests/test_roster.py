@@ -21,7 +21,6 @@ from openpyxl import Workbook, load_workbook
 
 from xuetu.core.identifiers import make_resident_id, parse_resident_id
 from xuetu.core.models import AuditEvent, Job, JobState
-from xuetu.core.testing import World
 from xuetu.programmes.choices import ApprenticeCategory, CohortStatus
 from xuetu.programmes.models import Cohort, Enrollment, Mentor
 from xuetu.programmes.roster import (
@@ -45,6 +44,7 @@ from xuetu.programmes.tests.factories import (
     make_teacher,
 )
 from xuetu.registry.models import Person
+from xuetu.testing import World
 
 HEADERS = list(TEMPLATE_HEADERS)
 ENGLISH = [

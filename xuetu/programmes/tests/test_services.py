@@ -12,7 +12,6 @@ from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Organisation
 from xuetu.core.models import AuditEvent, Notice
 from xuetu.core.problems import Refused
-from xuetu.core.testing import make_user
 from xuetu.programmes import services
 from xuetu.programmes.choices import (
     AgreementSide,
@@ -36,6 +35,7 @@ from xuetu.programmes.tests.factories import (
     make_person,
     make_policy,
 )
+from xuetu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -750,7 +750,7 @@ def seed_everything() -> None:
     from django.core.management import call_command
 
     from xuetu.programmes.demo import seed_programmes
-    from xuetu.registry.management.commands import seed_demo
+    from xuetu.registry import demo as seed_demo
 
     call_command("load_reference", verbosity=0)
     organisations = seed_demo.seed_organisations()

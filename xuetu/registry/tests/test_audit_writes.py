@@ -7,8 +7,8 @@ import pytest
 
 from xuetu.core.identifiers import make_resident_id
 from xuetu.core.models import AuditEvent
-from xuetu.core.testing import valid_uscc
 from xuetu.registry.models import District, Enterprise, Institution, Occupation, Person
+from xuetu.testing import valid_uscc
 
 
 def events(obj) -> int:

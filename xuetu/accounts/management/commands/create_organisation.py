@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import District
 from xuetu.accounts.services import organisation_create
-from xuetu.registry.models import District
 
 BUREAUS = [OrganisationKind.CITY_BUREAU, OrganisationKind.DISTRICT_BUREAU]
 

@@ -1,22 +1,21 @@
-"""The Chongqing demo data set: reference data, organisations, fictional people and the demo
-users. Idempotent: running it again changes nothing that is already there."""
+"""The Chongqing demo's reference data, organisations, fictional people and demo users.
+Idempotent: seeding again changes nothing that is already there. `manage.py seed_demo` calls
+`seed()` after the apps below and before the apps above."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from xuetu.accounts.choices import OrganisationKind, Role
-from xuetu.accounts.models import Membership, Organisation, User
-from xuetu.programmes.demo import seed_programmes
-from xuetu.registry.models import District, Enterprise, IndustryChain, Institution, Person
+from xuetu.accounts.models import District, Membership, Organisation, User
+from xuetu.core.identifiers import parse_resident_id
+from xuetu.registry.models import Enterprise, IndustryChain, Institution, Person
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "xuetu-demo"
 CITY_BUREAU = "重庆市人力资源和社会保障局"
 DISTRICT_BUREAU = "重庆市江北区人力资源和社会保障局"
@@ -34,17 +33,36 @@ DEMO_USERS: list[tuple[str, str, str, str, str | None]] = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create (or complete) the Chongqing demo data set and the demo users."
+def seed(out: TextIO) -> None:
+    """Reference data (its counts go to `out`), organisations, people and the demo users."""
+    call_command("load_reference", stdout=out)
+    organisations = seed_organisations()
+    seed_users(organisations, seed_people(organisations))
 
-    @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
-        call_command("load_reference", stdout=self.stdout)
-        organisations = seed_organisations()
-        people = seed_people(organisations)
-        seed_users(organisations, people)
-        seed_programmes(organisations, people)
-        self.stdout.write(self.style.SUCCESS(demo_summary(organisations)))
+
+def demo_organisations() -> dict[str, Organisation]:
+    """The demo organisations by their key in organisations.json (and `city`, `district`),
+    as an app above needs them to seed its own demo data."""
+    data = read("organisations.json")
+    keys = {row["uscc"]: row["key"] for row in data["enterprises"] + data["institutions"]}
+    found: dict[str, Organisation] = {
+        keys[e.uscc]: e for e in Enterprise.objects.filter(uscc__in=keys)
+    }
+    found |= {keys[i.uscc]: i for i in Institution.objects.filter(uscc__in=keys)}
+    for key, kind, name in (
+        ("city", OrganisationKind.CITY_BUREAU, CITY_BUREAU),
+        ("district", OrganisationKind.DISTRICT_BUREAU, DISTRICT_BUREAU),
+    ):
+        bureau = Organisation.objects.filter(kind=kind, name=name).first()
+        if bureau is not None:
+            found[key] = bureau
+    return found
+
+
+def demo_people() -> dict[str, Person]:
+    """The demo people by name (names are unique in people.json)."""
+    numbers = [parse_resident_id(row["id_number"]).number for row in read("people.json")]
+    return {person.name: person for person in Person.objects.filter(id_number__in=numbers)}
 
 
 def read(name: str) -> Any:
@@ -107,8 +125,6 @@ def seed_institution(row: dict, districts: dict) -> Institution:
 
 
 def seed_people(organisations: dict[str, Organisation]) -> dict[str, Person]:
-    from xuetu.core.identifiers import parse_resident_id
-
     people: dict[str, Person] = {}
     for row in read("people.json"):
         resident = parse_resident_id(row["id_number"])
@@ -142,7 +158,9 @@ def seed_users(organisations: dict[str, Organisation], people: dict[str, Person]
             person.save(update_fields=["user"])
 
 
-def demo_summary(organisations: dict[str, Organisation]) -> str:
+def logins() -> str:
+    """The demo logins, for the operator who just seeded them."""
+    organisations = demo_organisations()
     lines = [f"Demo logins (password: {DEMO_PASSWORD})"]
     for username, _, org_key, role, _ in DEMO_USERS:
         lines.append(f"  {username:<12} {Role(role).label!s:<24} {organisations[org_key].name}")

@@ -17,7 +17,7 @@ from django.db import connection
 from xuetu.core.jobs import job_create
 from xuetu.core.models import Job, JobState
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 

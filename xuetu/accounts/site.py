@@ -1,0 +1,26 @@
+"""What accounts tells the shared site at start-up: the meaning of its roles (core.access
+knows no role by name), its public sign-in page and the home page's welcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xuetu.accounts.choices import MANAGER_ROLES, Role
+from xuetu.core import site
+from xuetu.core.access import register_public_urls, register_roles
+
+
+def register() -> None:
+    register_roles(
+        city=[Role.CITY_ADMIN], district=[Role.DISTRICT_REVIEWER], managers=MANAGER_ROLES
+    )
+    register_public_urls("accounts:login")
+    site.register_home_panel("accounts/_home_welcome.html", order=10, context=welcome)
+
+
+def welcome(request: HttpRequest) -> dict[str, Any]:
+    """Who the user is here: each membership (role and organisation) and the set of roles."""
+    memberships = list(request.user.memberships.select_related("organisation__district"))
+    return {"memberships": memberships, "roles": {m.role for m in memberships}}
