@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count
 from django.views.generic import TemplateView
 
+from xuetu.accounts.auth import signed_in
 from xuetu.accounts.choices import Role
 from xuetu.core.access import scope_for
 from xuetu.core.models import Job
@@ -20,7 +21,7 @@ class HomeView(TemplateView):
         from xuetu.registry.models import Enterprise, Institution, Person
 
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = signed_in(self.request)
         scope = scope_for(user)
         memberships = list(user.memberships.select_related("organisation__district"))
         context["memberships"] = memberships

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -11,7 +11,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xuetu.core.access import can_manage, scope_for
+from xuetu.core.access import ScopedQuerySet, can_manage, scope_for
 from xuetu.core.ids import ID_PATTERN, parse_id
 
 
@@ -59,21 +59,22 @@ class ScopedViewSet(viewsets.ModelViewSet):
     model: type[models.Model]
 
     def get_queryset(self) -> models.QuerySet:
-        return self.model._default_manager.for_user(self.request.user)
+        # Every model served here has a ScopedQuerySet manager; the stubs only know Manager.
+        return cast(ScopedQuerySet, self.model._default_manager).for_user(self.request.user)
 
     def user_can_create(self) -> bool:
         return scope_for(self.request.user).city
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = self.create_object(serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
 
     def create_object(self, data: dict[str, Any]) -> models.Model:
         raise NotImplementedError
 
-    def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
+    def update_object(self, instance: Any, data: dict[str, Any]) -> models.Model:
         raise NotImplementedError
 
 
@@ -90,5 +91,5 @@ class ScopedRelatedField(SafeRelatedField):
     """A foreign key the user may only point at rows they can see; others are 'not found'."""
 
     def get_queryset(self) -> models.QuerySet:
-        queryset = super().get_queryset()
+        queryset = cast(ScopedQuerySet, super().get_queryset())  # always given a scoped one
         return queryset.for_user(self.context["request"].user)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,8 @@ from django.views import generic
 from xuetu.core.access import can_manage, restrict_choices, scope_for
 
 
-class ScopedMixin:
-    model: type[models.Model]
+class ScopedMixin(generic.base.ContextMixin):
+    model: Any  # a model class; Any agrees with both ListView's optional and DetailView's own
     request: HttpRequest
 
     def get_queryset(self) -> models.QuerySet:
@@ -40,7 +40,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
 
     paginate_by = 25
     search_fields: tuple[str, ...] = ()
-    filterset_class = None
+    filterset_class: type[Any] | None = None  # a django-filter FilterSet
 
     def get_queryset(self) -> models.QuerySet:
         queryset = super().get_queryset()
@@ -76,8 +76,11 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
         return context
 
 
-class ScopedFormMixin:
+class ScopedFormMixin(generic.edit.FormMixin):
     """Gives forms the user, and narrows every choice field to what the user may see."""
+
+    object: Any  # CreateView's may be None, UpdateView's may not
+    request: HttpRequest
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -97,16 +100,16 @@ class ScopedFormMixin:
 
 
 class ScopedCreateView(ScopedFormMixin, ScopedMixin, generic.CreateView):
-    template_name = "core/form.html"
+    template_name: str | None = "core/form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not self.user_can_create():
             raise PermissionDenied(_("You may not create this."))
         return super().dispatch(request, *args, **kwargs)
 
 
 class ScopedUpdateView(ScopedFormMixin, ScopedMixin, generic.UpdateView):
-    template_name = "core/form.html"
+    template_name: str | None = "core/form.html"
 
     def get_object(self, queryset=None) -> models.Model:
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

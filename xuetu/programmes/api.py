@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from xuetu.accounts.auth import signed_in
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
 from xuetu.core.api import SafeRelatedField, ScopedRelatedField, ScopedViewSet
@@ -156,19 +157,19 @@ class AgreementViewSet(ProgrammeViewSet):
         return super().get_queryset().select_related("enterprise", "institution")
 
     def create_object(self, data: dict[str, Any]) -> CooperationAgreement:
-        return services.agreement_create(by=self.request.user, **data)
+        return services.agreement_create(by=signed_in(self.request), **data)
 
     def update_object(self, instance: CooperationAgreement, data: dict[str, Any]) -> Any:
         # The parties of an agreement are what it is; a change of party is a new agreement.
         for party in ("enterprise", "institution"):
             data.pop(party, None)
-        return services.agreement_update(by=self.request.user, agreement=instance, **data)
+        return services.agreement_update(by=signed_in(self.request), agreement=instance, **data)
 
     @extend_schema(request=None, responses={200: AgreementSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The side that did not draft the agreement confirms it."""
-        agreement = services.agreement_confirm(by=request.user, agreement=self.get_object())
+        agreement = services.agreement_confirm(by=signed_in(request), agreement=self.get_object())
         return Response(self.get_serializer(agreement).data)
 
 
@@ -215,12 +216,12 @@ class MentorViewSet(ProgrammeViewSet):
         return super().get_queryset().select_related("person", "organisation")
 
     def create_object(self, data: dict[str, Any]) -> Mentor:
-        return services.mentor_create(by=self.request.user, **data)
+        return services.mentor_create(by=signed_in(self.request), **data)
 
     def update_object(self, instance: Mentor, data: dict[str, Any]) -> Mentor:
         for fixed in ("person", "organisation", "kind"):
             data.pop(fixed, None)
-        return services.mentor_update(by=self.request.user, mentor=instance, **data)
+        return services.mentor_update(by=signed_in(self.request), mentor=instance, **data)
 
 
 # Classes (cohorts) -------------------------------------------------------------------------
@@ -308,12 +309,12 @@ class CohortViewSet(ProgrammeViewSet):
         return self.filter_by_ids(queryset, "enterprise", "institution", "occupation")
 
     def create_object(self, data: dict[str, Any]) -> Cohort:
-        return services.cohort_create(by=self.request.user, **data)
+        return services.cohort_create(by=signed_in(self.request), **data)
 
     def update_object(self, instance: Cohort, data: dict[str, Any]) -> Cohort:
         for fixed in ("enterprise", "code"):
             data.pop(fixed, None)
-        return services.cohort_update(by=self.request.user, cohort=instance, **data)
+        return services.cohort_update(by=signed_in(self.request), cohort=instance, **data)
 
     def _apply(self, service, body_class: type[serializers.Serializer] | None = None) -> Response:
         # The object first: another organisation's class is 404 whatever the body says.
@@ -493,12 +494,12 @@ class EnrollmentViewSet(ProgrammeViewSet):
         return self.filter_by_ids(queryset, "cohort", "person")
 
     def create_object(self, data: dict[str, Any]) -> Enrollment:
-        return services.enrollment_create(by=self.request.user, **data)
+        return services.enrollment_create(by=signed_in(self.request), **data)
 
     def update_object(self, instance: Enrollment, data: dict[str, Any]) -> Enrollment:
         for fixed in ("cohort", "person"):
             data.pop(fixed, None)
-        return services.enrollment_update(by=self.request.user, enrollment=instance, **data)
+        return services.enrollment_update(by=signed_in(self.request), enrollment=instance, **data)
 
     def _apply(self, service, body_class: type[serializers.Serializer]) -> Response:
         enrollment = self.get_object()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import unicodedata
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -30,7 +31,7 @@ NOT_YET = "not_yet"
 EXPIRED = "expired"
 REVOKED = "revoked"
 
-NUMBER_MAX = Appointment._meta.get_field("number").max_length
+NUMBER_MAX = cast(int, Appointment._meta.get_field("number").max_length)
 CODE_MAX = Appointment._meta.get_field("code").max_length
 
 

@@ -21,6 +21,7 @@ from xuetu.registry.models import (
     District,
     Enterprise,
     IndustryChain,
+    IndustryCluster,
     Institution,
     Occupation,
     Person,
@@ -35,7 +36,9 @@ class DistrictSerializer(serializers.ModelSerializer):
 
 
 class IndustryChainSerializer(serializers.ModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    cluster: serializers.SlugRelatedField[IndustryCluster] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = IndustryChain
@@ -52,6 +55,7 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
+        assert self.queryset is not None  # each reference viewset names its queryset
         return self.queryset.model.objects.for_user(self.request.user)
 
 

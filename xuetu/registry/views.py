@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.http import HttpRequest
 from django.urls import reverse
 
 from xuetu.core.access import MANAGER_ROLES, scope_for
@@ -29,6 +32,8 @@ class RegistryPage:
     """What every registry page shares: its URL names come from the model name."""
 
     model: type[models.Model]
+    object: Any
+    request: HttpRequest
 
     def get_success_url(self) -> str:
         return reverse(f"registry:{self.model._meta.model_name}_detail", args=[self.object.pk])

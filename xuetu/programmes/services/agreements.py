@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
@@ -102,7 +103,7 @@ def _check_agreement(agreement: CooperationAgreement) -> None:
         raise ValidationError({"valid_to": _("The agreement must end after it starts.")})
 
 
-def _notify_agreement(agreement: CooperationAgreement, side: str, message: str) -> None:
+def _notify_agreement(agreement: CooperationAgreement, side: str, message: str | Promise) -> None:
     notify(
         [_other_side(agreement, side)],
         say(message, number=agreement.number),

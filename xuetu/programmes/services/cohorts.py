@@ -229,7 +229,7 @@ def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
     return cohort
 
 
-REVIEW_MESSAGES = {
+REVIEW_MESSAGES: dict[str, Any] = {
     CohortStatus.APPROVED: _("Class %(code)s was approved."),
     CohortStatus.RETURNED: _("Class %(code)s was returned for changes: %(comment)s"),
     CohortStatus.REJECTED: _("Class %(code)s was rejected: %(comment)s"),

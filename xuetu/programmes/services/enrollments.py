@@ -43,7 +43,7 @@ from xuetu.programmes.services.common import (
 )
 from xuetu.registry.models import Person
 
-ROLE_OF_KIND = {
+ROLE_OF_KIND: dict[str, str] = {
     MentorKind.ENTERPRISE: "enterprise_mentor",
     MentorKind.INSTITUTION: "institution_mentor",
 }

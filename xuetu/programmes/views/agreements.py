@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.detail import BaseDetailView
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.access import scope_for
 from xuetu.core.views import (
     ScopedCreateView,
@@ -29,8 +30,11 @@ from xuetu.programmes.views.common import ActionMixin, ServiceForm, manages_an_e
 
 
 class AgreementPage:
-    model = CooperationAgreement
+    model: Any = (
+        CooperationAgreement  # Any agrees with both ListView's and DetailView's declarations
+    )
     url_name = "agreement"
+    request: HttpRequest
 
     def user_can_create(self) -> bool:
         return manages_an_enterprise(self.request.user)
@@ -75,7 +79,7 @@ class AgreementConfirm(ActionMixin, AgreementDetail):
     done = _("The agreement is confirmed.")
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.agreement_confirm(by=self.request.user, agreement=self.object)
+        services.agreement_confirm(by=signed_in(self.request), agreement=self.object)
 
     def object_url(self) -> str:
         return reverse("programmes:agreement_detail", args=[self.object.pk])
@@ -85,10 +89,10 @@ class AgreementSave(AgreementPage, ServiceForm):
     form_class = forms.AgreementForm
 
     def perform_save(self, form) -> models.Model:
-        fields = form.service_fields()
+        fields, by = form.service_fields(), signed_in(self.request)
         if form.instance.pk is None:
-            return services.agreement_create(by=self.request.user, **fields)
-        return services.agreement_update(by=self.request.user, agreement=form.instance, **fields)
+            return services.agreement_create(by=by, **fields)
+        return services.agreement_update(by=by, agreement=form.instance, **fields)
 
 
 class AgreementCreate(AgreementSave, ScopedCreateView):
@@ -102,7 +106,8 @@ class AgreementEdit(AgreementSave, ScopedUpdateView):
 class AgreementScan(AgreementPage, ScopedMixin, BaseDetailView):
     """The signed scan, served only to those who see the agreement (never a public URL)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+    # A file, not a page: the stubs type BaseDetailView.get as rendering a template.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:  # type: ignore[override]
         agreement = self.get_object()
         if not agreement.scan:
             raise Http404

@@ -11,9 +11,11 @@ from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.detail import BaseDetailView
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ScopedCreateView,
@@ -46,8 +48,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CohortPage:
-    model = Cohort
+    model: Any = Cohort  # Any agrees with both ListView's and DetailView's declarations
     url_name = "cohort"
+    request: HttpRequest
 
     def user_can_create(self) -> bool:
         return manages_an_enterprise(self.request.user)
@@ -181,13 +184,13 @@ class CohortClose(CohortAction):
 
 class CohortSave(CohortPage, ServiceForm):
     form_class = forms.CohortForm
-    template_name = "programmes/cohort_form.html"
+    template_name: str | None = "programmes/cohort_form.html"
 
     def perform_save(self, form) -> models.Model:
         if form.instance.pk is None:
-            return services.cohort_create(by=self.request.user, **form.cleaned_data)
+            return services.cohort_create(by=signed_in(self.request), **form.cleaned_data)
         return services.cohort_update(
-            by=self.request.user, cohort=form.instance, **form.cleaned_data
+            by=signed_in(self.request), cohort=form.instance, **form.cleaned_data
         )
 
 
@@ -226,7 +229,7 @@ class CohortRosterImport(ObjectFormView):
     def perform(self, form) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = roster_import_start(
-            by=self.request.user,
+            by=signed_in(self.request),
             cohort=self.object,
             filename=upload.name,
             data=upload.read(),
@@ -238,7 +241,8 @@ class CohortRosterImport(ObjectFormView):
 class CohortRosterTemplate(ScopedMixin, BaseDetailView):
     model = Cohort
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+    # A file, not a page: the stubs type BaseDetailView.get as rendering a template.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:  # type: ignore[override]
         cohort = self.get_object()
         data = roster_template(cohort, language=request.LANGUAGE_CODE)
         return file_response(data, f"{cohort.code}-roster.xlsx", XLSX)
@@ -249,13 +253,14 @@ class CohortFilingPdf(ScopedMixin, BaseDetailView):
 
     model = Cohort
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+    # A file, not a page: the stubs type BaseDetailView.get as rendering a template.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:  # type: ignore[override]
         cohort = self.get_object()
         pdf = documents.filing_form_pdf(cohort)
         return file_response(pdf, f"{cohort.code}-开班申请表.pdf", "application/pdf", inline=True)
 
 
-def roster_warning(cohort: Cohort) -> str | None:
+def roster_warning(cohort: Cohort) -> str | Promise | None:
     if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         return _(
             "The roster of an approved class changes through its roster actions, "
@@ -284,7 +289,7 @@ class EnrollmentAdd(ObjectFormView):
         return context
 
     def perform(self, form) -> HttpResponse:
-        cohort, by = self.object, self.request.user
+        cohort, by = self.object, signed_in(self.request)
         with transaction.atomic():
             person = form.person or person_create(
                 by=by,

@@ -54,16 +54,17 @@ class ProgrammePage:
     """Success goes to the object's page: `programmes:<url_name>_detail`."""
 
     url_name: str
-    object: models.Model
+    object: Any  # CreateView's may be None, UpdateView's may not
 
     def get_success_url(self) -> str:
         return reverse(f"programmes:{self.url_name}_detail", args=[self.object.pk])
 
 
-class ServiceForm(ProgrammePage):
+class ServiceForm(ProgrammePage, generic.edit.FormMixin):
     """Create and edit pages: the user reaches the form, a refusal lands on the form."""
 
-    template_name = "programmes/form.html"
+    template_name: str | None = "programmes/form.html"
+    request: HttpRequest
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -82,6 +83,7 @@ class ObjectFormView(ScopedMixin, SingleObjectMixin, generic.FormView):
 
     template_name = "programmes/form.html"
     restrict = True  # narrow the form's choices to what the user sees
+    object: Any
 
     def get_object(self, queryset=None) -> models.Model:
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -116,7 +118,7 @@ class ObjectFormView(ScopedMixin, SingleObjectMixin, generic.FormView):
         raise NotImplementedError
 
 
-class ActionMixin:
+class ActionMixin(generic.DetailView):
     """A POST button on a detail page. A refused transition re-renders the page with every
     problem (409); a form error re-renders it with the form's errors; success redirects."""
 

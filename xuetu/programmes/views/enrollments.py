@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.views import (
     ScopedDetailView,
 )
@@ -106,7 +107,7 @@ class EnrollmentDetail(ScopedDetailView):
         enrollment = self.object
         history = list(selectors.enrollment_history(enrollment))
         for event in history:
-            event.summary = event_summary(event)
+            event.summary = event_summary(event)  # type: ignore[attr-defined]  # for the page
         names = enrollment_actions(self.request.user, enrollment)
         context.update(history=history, refused=refused, can_edit=False)
         context["action_forms"] = [
@@ -126,9 +127,9 @@ class EnrollmentDetail(ScopedDetailView):
 def action_form(name: str, enrollment: Enrollment, data=None):
     form_class = forms.ENROLLMENT_ACTION_FORMS[name]
     needs_enrollment = {"change_mentor", "transfer", "substitute"}
-    extra = {"enrollment": enrollment} if name in needs_enrollment else {}
+    extra: dict[str, Any] = {"enrollment": enrollment} if name in needs_enrollment else {}
     form = form_class(data, prefix=name, **extra)
-    form.action = name
+    form.action = name  # type: ignore[attr-defined]  # which action's form failed
     return form
 
 
@@ -137,7 +138,7 @@ class EnrollmentAction(ActionMixin, EnrollmentDetail):
     service: Callable[..., Any]
 
     def check_allowed(self) -> None:
-        services.require_manager(self.request.user, self.object.cohort.enterprise_id)
+        services.require_manager(signed_in(self.request), self.object.cohort.enterprise_id)
 
     def make_form(self, data):
         return action_form(self.action, self.object, data)
@@ -175,7 +176,7 @@ class EnrollmentTransfer(EnrollmentAction):
 
     def perform(self, data: dict[str, Any]) -> None:
         self.result = services.enrollment_transfer(
-            by=self.request.user, enrollment=self.object, **data
+            by=signed_in(self.request), enrollment=self.object, **data
         )
 
     def object_url(self) -> str:
@@ -187,7 +188,7 @@ class EnrollmentSubstitute(EnrollmentAction):
     done = _("The substitute is on the roster.")
 
     def perform(self, data: dict[str, Any]) -> None:
-        form, by, cohort = self.form, self.request.user, self.object.cohort
+        form, by, cohort = self.form, signed_in(self.request), self.object.cohort
         with transaction.atomic():
             person = form.person or person_create(
                 by=by,

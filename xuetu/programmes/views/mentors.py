@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.detail import BaseDetailView
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -63,8 +64,9 @@ def set_limits(mentors) -> None:
 
 
 class MentorPage:
-    model = Mentor
+    model: Any = Mentor  # Any agrees with both ListView's and DetailView's declarations
     url_name = "mentor"
+    request: HttpRequest
 
     def user_can_create(self) -> bool:
         return manages_something(self.request.user)
@@ -112,13 +114,12 @@ class MentorCreate(MentorPage, ServiceForm, ScopedCreateView):
         data = dict(form.cleaned_data)
         organisation = data.pop("organisation")
         number, name = data.pop("id_number"), data.pop("person_name")
+        by = signed_in(self.request)
         with transaction.atomic():
             person = form.person or person_create(
-                by=self.request.user, organisation=organisation, name=name, id_number=number
+                by=by, organisation=organisation, name=name, id_number=number
             )
-            return services.mentor_create(
-                by=self.request.user, organisation=organisation, person=person, **data
-            )
+            return services.mentor_create(by=by, organisation=organisation, person=person, **data)
 
 
 class MentorEdit(MentorPage, ServiceForm, ScopedUpdateView):
@@ -126,7 +127,7 @@ class MentorEdit(MentorPage, ServiceForm, ScopedUpdateView):
 
     def perform_save(self, form) -> models.Model:
         return services.mentor_update(
-            by=self.request.user, mentor=form.instance, **form.cleaned_data
+            by=signed_in(self.request), mentor=form.instance, **form.cleaned_data
         )
 
 
@@ -147,7 +148,7 @@ class MentorAppoint(ObjectFormView):
 
     def perform(self, form) -> HttpResponse:
         letter = services.appointment_issue(
-            by=self.request.user, mentor=self.object, **form.cleaned_data
+            by=signed_in(self.request), mentor=self.object, **form.cleaned_data
         )
         messages.success(
             self.request, _("Appointment letter %(number)s issued.") % {"number": letter.number}
@@ -160,7 +161,8 @@ class AppointmentPdf(ScopedMixin, BaseDetailView):
 
     model = Appointment
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+    # A file, not a page: the stubs type BaseDetailView.get as rendering a template.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:  # type: ignore[override]
         letter = self.get_object()
         name = f"{letter.number}.pdf"
         if letter.pdf:
