@@ -23,7 +23,7 @@ APT_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils libpango-1.0-0 
 help:
 	@echo "Targets:"
 	@echo "  run               install deps, migrate, seed demo data, serve http://127.0.0.1:8000"
-	@echo "  setup             venv + assets + compilemessages + migrate + seed_demo"
+	@echo "  setup             venv (runtime lock) + assets + compilemessages + migrate + seed_demo"
 	@echo "  test              full pytest suite (set DATABASE_URL for PostgreSQL)"
 	@echo "  lint              ruff format --check, ruff check, mypy over xuetu/"
 	@echo "  migrations-check  fail if models have changes without migrations"
@@ -35,16 +35,17 @@ help:
 
 # ---- Python virtualenv ----------------------------------------------------------------------
 # requirements.lock is what production installs; requirements-dev.lock adds the test, lint and
-# type-check tools (it starts with `-r requirements.lock`). `make run` on its own needs only the
-# runtime lock; every other goal (test, lint, CI, a bare `make setup`) installs the dev lock. A
-# venv with the dev lock serves `make run` as well. Each stamp is remade when a lock it reads or
-# pyproject.toml changes.
+# type-check tools (it starts with `-r requirements.lock`). The goals in DEV_GOALS (and CI,
+# which runs them) install the dev lock; run, setup, compilemessages, messages and
+# migrations-check need only the runtime lock, and a venv with the dev lock serves them too.
+# Each stamp is remade when a lock it reads or pyproject.toml changes.
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
-ifeq ($(strip $(MAKECMDGOALS)),run)
-PYTHON_DEPS := $(RUNTIME_STAMP)
-else
+DEV_GOALS := venv test lint bench
+ifneq ($(filter $(DEV_GOALS),$(MAKECMDGOALS)),)
 PYTHON_DEPS := $(DEV_STAMP)
+else
+PYTHON_DEPS := $(RUNTIME_STAMP)
 endif
 
 venv: $(DEV_STAMP)
