@@ -1,6 +1,7 @@
 # Xuetu developer tasks. Everything installs from PyPI, the npm registry or Debian only.
 #   make run    - install what is missing, migrate, seed demo data, serve on 127.0.0.1:8000
 #   make test   - the whole pytest suite (SQLite unless DATABASE_URL is set)
+#   make lint   - format check, lint and type check
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,28 +17,51 @@ APT_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils libpango-1.0-0 
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv assets system-deps setup run test lint migrations-check bench messages \
-	compilemessages clean
+.PHONY: help venv venv-runtime assets system-deps setup run test lint migrations-check bench \
+	messages compilemessages clean
 
 help:
 	@echo "Targets:"
 	@echo "  run               install deps, migrate, seed demo data, serve http://127.0.0.1:8000"
-	@echo "  setup             venv + assets + compilemessages + migrate + seed_demo"
+	@echo "  setup             venv (runtime lock) + assets + compilemessages + migrate + seed_demo"
 	@echo "  test              full pytest suite (set DATABASE_URL for PostgreSQL)"
-	@echo "  lint              ruff format --check and ruff check"
+	@echo "  lint              ruff format --check, ruff check, mypy over xuetu/"
 	@echo "  migrations-check  fail if models have changes without migrations"
 	@echo "  messages          update .po files (zh_Hans, en) for django and djangojs"
 	@echo "  bench             run bench/run.py"
-	@echo "  venv | assets | system-deps | compilemessages | clean"
+	@echo "  venv              .venv with requirements-dev.lock (runtime + test and lint tools)"
+	@echo "  venv-runtime      .venv with requirements.lock only (what production installs)"
+	@echo "  assets | system-deps | compilemessages | clean"
 
-# ---- Python virtualenv: rebuilt only when requirements.lock or pyproject.toml change --------
-venv: $(VENV)/.installed
+# ---- Python virtualenv ----------------------------------------------------------------------
+# requirements.lock is what production installs; requirements-dev.lock adds the test, lint and
+# type-check tools (it starts with `-r requirements.lock`). The goals in DEV_GOALS (and CI,
+# which runs them) install the dev lock; run, setup, compilemessages, messages and
+# migrations-check need only the runtime lock, and a venv with the dev lock serves them too.
+# Each stamp is remade when a lock it reads or pyproject.toml changes.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+DEV_GOALS := venv test lint bench
+ifneq ($(filter $(DEV_GOALS),$(MAKECMDGOALS)),)
+PYTHON_DEPS := $(DEV_STAMP)
+else
+PYTHON_DEPS := $(RUNTIME_STAMP)
+endif
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+venv: $(DEV_STAMP)
+venv-runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps -e .
 	@touch $@
+
+$(DEV_STAMP): requirements-dev.lock requirements.lock pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -r requirements-dev.lock
+	$(PIP) install --no-deps -e .
+	@touch $@ $(RUNTIME_STAMP)
 
 # ---- Front-end packages (served straight from node_modules by staticfiles) ------------------
 assets: node_modules/.installed
@@ -67,19 +91,19 @@ system-deps:
 
 # ---- Translations -------------------------------------------------------------------------
 # .mo files are build output (git-ignored); skipped while the project has no .po files yet.
-compilemessages: venv
+compilemessages: $(PYTHON_DEPS)
 	@if find xuetu -name '*.po' -print 2>/dev/null | grep -q .; then \
 		$(MANAGE) compilemessages $(I18N_IGNORE); \
 	else \
 		echo "compilemessages: no .po files yet, skipping"; \
 	fi
 
-messages: venv
+messages: $(PYTHON_DEPS)
 	$(MANAGE) makemessages -l zh_Hans -l en $(I18N_IGNORE)
 	$(MANAGE) makemessages -d djangojs -l zh_Hans -l en $(I18N_IGNORE)
 
 # ---- Run ----------------------------------------------------------------------------------
-setup: venv assets compilemessages
+setup: $(PYTHON_DEPS) assets compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
@@ -93,11 +117,14 @@ run: system-deps setup
 test: system-deps setup
 	$(PY) -m pytest -q
 
+# The type check reads the settings (SQLite unless DATABASE_URL is set) but opens no database
+# connection and starts no browser.
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
-migrations-check: venv
+migrations-check: $(PYTHON_DEPS)
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: venv

@@ -8,7 +8,7 @@ from xuetu.accounts.models import Membership, Organisation, User
 from xuetu.core.audit import audit_record, changed, snapshot
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)

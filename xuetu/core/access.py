@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -170,7 +171,8 @@ class ReferenceQuerySet(ScopedQuerySet):
 
 def can_manage(user, obj: models.Model) -> bool:
     """Whether `user` may change `obj` (which they can already see)."""
-    return type(obj)._default_manager.manageable_by(user).filter(pk=obj.pk).exists()
+    manager = cast(ScopedQuerySet, type(obj)._default_manager)  # the stubs only know Manager
+    return manager.manageable_by(user).filter(pk=obj.pk).exists()
 
 
 def restrict_choices(fields: Iterable, user) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # GB/T 2260 province-level prefixes. stdnum's location data has no 83, which is used on
 # residence permits for Taiwan residents, so we keep our own fixed set; the tests check that
@@ -76,7 +79,7 @@ def _province_name(number: str) -> str:
     return next((props["province"] for _, props in parts if "province" in props), "")
 
 
-def _refuse(message: str | Promise, code: str) -> ValidationError:
+def _refuse(message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 

@@ -24,7 +24,7 @@ def parse_id(value: Any) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-class SafeIdMixin:
+class SafeIdMixin(forms.ModelChoiceField):
     """For a model choice field: an id that cannot exist is an invalid choice."""
 
     def to_python(self, value: Any):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,7 +41,9 @@ class JobProgress:
     """Writes progress to the job row (at most every `step` items) and, when given a stream,
     draws a bar in the terminal."""
 
-    def __init__(self, job: Job, *, stream: IO[str] | None = None, step: int = 50) -> None:
+    def __init__(
+        self, job: Job, *, stream: IO[str] | OutputWrapper | None = None, step: int = 50
+    ) -> None:
         self.job, self.stream, self.step = job, stream, step
 
     def start(self, total: int, message: str = "") -> None:
@@ -63,7 +66,7 @@ class JobProgress:
     def _draw(self) -> None:
         if self.stream is not None:
             line = "\r" + terminal_bar(self.job.done, self.job.total)
-            if hasattr(self.stream, "ending"):  # a management command's OutputWrapper
+            if isinstance(self.stream, OutputWrapper):  # a management command's stdout
                 self.stream.write(line, ending="")
             else:
                 self.stream.write(line)
@@ -100,7 +103,7 @@ def job_enqueue(job: Job) -> None:
     transaction.on_commit(lambda: run_job.delay(job.pk))
 
 
-def job_run(job: Job, *, stream: IO[str] | None = None) -> Job:
+def job_run(job: Job, *, stream: IO[str] | OutputWrapper | None = None) -> Job:
     progress = JobProgress(job, stream=stream)
     try:
         HANDLERS[job.kind](job, progress)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # the stubs' name for a lazy str
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Problem:
 _interpolate = lazy(lambda message, params: str(message) % params, str)
 
 
-def say(message: str | Promise, **params: object) -> Promise:
+def say(message: str | Promise, **params: object) -> StrPromise:
     """A translated message with `%(name)s` placeholders, still lazy: it is rendered in the
     language active when it is shown, not when the check ran."""
     return _interpolate(message, params)

@@ -25,26 +25,29 @@ from xuetu.programmes.choices import (
 from xuetu.programmes.models import Appointment, Cohort, Enrollment
 from xuetu.registry.choices import Gender, InstitutionType, SkillLevel
 
-LEVEL_ZH = {
+LEVEL_ZH: dict[int, str] = {
     SkillLevel.SENIOR_TECHNICIAN: "一级／高级技师",
     SkillLevel.TECHNICIAN: "二级／技师",
     SkillLevel.SENIOR: "三级／高级工",
     SkillLevel.INTERMEDIATE: "四级／中级工",
     SkillLevel.ELEMENTARY: "五级／初级工",
 }
-MENTOR_KIND_ZH = {MentorKind.ENTERPRISE: "企业导师", MentorKind.INSTITUTION: "院校导师"}
-CATEGORY_ZH = {
+MENTOR_KIND_ZH: dict[str, str] = {
+    MentorKind.ENTERPRISE: "企业导师",
+    MentorKind.INSTITUTION: "院校导师",
+}
+CATEGORY_ZH: dict[str, str] = {
     ApprenticeCategory.NEW_HIRE: "新入职",
     ApprenticeCategory.IN_POST: "在岗",
     ApprenticeCategory.TRANSFERRED: "转岗",
 }
-TRAINING_MODE_ZH = {
+TRAINING_MODE_ZH: dict[str, str] = {
     TrainingMode.ALTERNATION: "工学交替",
     TrainingMode.ON_SITE: "送教上门",
     TrainingMode.AT_SCHOOL: "集中脱产",
     TrainingMode.MIXED: "混合式",
 }
-COHORT_STATUS_ZH = {
+COHORT_STATUS_ZH: dict[str, str] = {
     CohortStatus.DRAFT: "草稿（未提交）",
     CohortStatus.SUBMITTED: "已提交，待审核",
     CohortStatus.APPROVED: "已同意开班",
@@ -55,14 +58,14 @@ COHORT_STATUS_ZH = {
     CohortStatus.COMPLETED: "已结业",
     CohortStatus.CLOSED: "已结项",
 }
-INSTITUTION_TYPE_ZH = {
+INSTITUTION_TYPE_ZH: dict[str, str] = {
     InstitutionType.TECHNICIAN_COLLEGE: "技工院校",
     InstitutionType.VOCATIONAL_COLLEGE: "职业院校",
     InstitutionType.TRAINING_PROVIDER: "职业培训机构",
     InstitutionType.ENTERPRISE_CENTRE: "企业培训中心",
     InstitutionType.PUBLIC_BASE: "公共实训基地",
 }
-GENDER_ZH = {Gender.MALE: "男", Gender.FEMALE: "女"}
+GENDER_ZH: dict[str, str] = {Gender.MALE: "男", Gender.FEMALE: "女"}
 DIGITS_ZH = "〇一二三四五六七八九"
 
 

@@ -141,7 +141,9 @@ def filing_for(cohort: Cohort) -> rules.Filing:
     enrollments = list(roster(cohort))
     mentors = {m.pk: m for e in enrollments for m in _mentors_of(e)}
     loads = mentor_loads(mentors)
-    facts = {pk: mentor_facts(m, load=loads[pk]) for pk, m in mentors.items()}
+    facts: dict[int | None, rules.MentorFacts] = {
+        pk: mentor_facts(m, load=loads[pk]) for pk, m in mentors.items()
+    }
     elsewhere = live_classes([e.person_id for e in enrollments], exclude_cohort=cohort.pk)
     lines = [_roster_line(e, facts, elsewhere[e.person_id]) for e in enrollments]
     return rules.Filing(
@@ -162,7 +164,7 @@ def _mentors_of(enrollment: Enrollment) -> list[Mentor]:
 
 
 def _roster_line(
-    enrollment: Enrollment, facts: dict[int, rules.MentorFacts], elsewhere: list[str]
+    enrollment: Enrollment, facts: dict[int | None, rules.MentorFacts], elsewhere: list[str]
 ) -> rules.RosterLine:
     apprentice = apprentice_facts(
         enrollment.person,

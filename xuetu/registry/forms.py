@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +66,7 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].required = True
-        self.fields["uscc"].max_length = 40
+        cast(forms.CharField, self.fields["uscc"]).max_length = 40
         self.fields["uscc"].validators = []
 
     def clean_uscc(self) -> str:
@@ -106,10 +108,10 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Room for spaces, full-width digits or an apostrophe, which cleaning removes.
-        self.fields["id_number"].max_length = 40
+        cast(forms.CharField, self.fields["id_number"]).max_length = 40
         self.fields["id_number"].validators = []
         self.fields["id_number"].widget.attrs["maxlength"] = 40
-        self.fields["phone"].max_length = 30
+        cast(forms.CharField, self.fields["phone"]).max_length = 30
         self.fields["phone"].validators = []
         self.fields["phone"].widget.attrs.update(maxlength=30, inputmode="tel")
 

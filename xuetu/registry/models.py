@@ -131,7 +131,8 @@ class Enterprise(Organisation):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
-    objects = OrganisationQuerySet.as_manager()
+    # A child model may have its own manager; the stubs type the parent's as a ClassVar.
+    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["name"]
@@ -164,7 +165,7 @@ class Institution(Organisation):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
-    objects = InstitutionQuerySet.as_manager()
+    objects = InstitutionQuerySet.as_manager()  # type: ignore[misc]  # as Enterprise's
 
     class Meta:
         ordering = ["name"]

@@ -109,7 +109,7 @@ def enterprise_update(
         enterprise.uscc, enterprise.uscc_accepted_reason = number, reason
     for name, value in fields.items():
         setattr(enterprise, name, value)
-    m2m = {"chains": list(chains)} if chains is not None else None
+    m2m: dict[str, Iterable[Any]] | None = {"chains": list(chains)} if chains is not None else None
     return record_update(by=by, instance=enterprise, m2m=m2m, organisation=enterprise)
 
 

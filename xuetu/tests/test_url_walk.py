@@ -33,7 +33,7 @@ def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str,
 def view_model(callback):
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     model = getattr(view, "model", None)
-    if model is None and getattr(view, "queryset", None) is not None:
+    if view is not None and model is None and getattr(view, "queryset", None) is not None:
         model = view.queryset.model
     return model
 

@@ -56,7 +56,7 @@ def worker(tmp_path):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-        process.log = log
+        process.log = log  # type: ignore[attr-defined]  # read by a failing test's message
         yield process
         process.terminate()
         process.wait(timeout=20)

@@ -18,6 +18,7 @@ def test_an_operator_creates_a_district_bureau_and_its_reviewer():
         "create_organisation", "district_bureau", "沙坪坝区人社局", district="500106", stdout=out
     )
     bureau = Organisation.objects.get(name="沙坪坝区人社局")
+    assert bureau.district is not None
     assert bureau.district.code == "500106"
     call_command(
         "create_member",

@@ -60,8 +60,9 @@ class CellError(Exception):
     @classmethod
     def from_validation(cls, error: ValidationError) -> CellError:
         message = error.message if hasattr(error, "message") else error.messages[0]
-        if getattr(error, "params", None):
-            message = say(message, **error.params)
+        params = getattr(error, "params", None)
+        if params:
+            message = say(message, **params)
         return cls(message, code=getattr(error, "code", None) or "invalid")
 
 

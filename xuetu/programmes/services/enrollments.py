@@ -37,7 +37,7 @@ from xuetu.programmes.services.cohorts import editable_problems, reopen
 from xuetu.programmes.services.common import current_policy, require_manager
 from xuetu.registry.models import Person
 
-ROLE_OF_KIND = {
+ROLE_OF_KIND: dict[str, str] = {
     MentorKind.ENTERPRISE: "enterprise_mentor",
     MentorKind.INSTITUTION: "institution_mentor",
 }

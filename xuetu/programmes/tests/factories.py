@@ -52,7 +52,7 @@ AUTO: Any = object()  # "choose a sensible default", distinct from an explicit N
 _serial = itertools.count(1)
 
 # Which enrollment status fits a cohort in each status.
-ENROLLMENT_STATUS_FOR = {
+ENROLLMENT_STATUS_FOR: dict[str, str] = {
     CohortStatus.IN_TRAINING: EnrollmentStatus.ACTIVE,
     CohortStatus.COMPLETED: EnrollmentStatus.COMPLETED,
     CohortStatus.CLOSED: EnrollmentStatus.COMPLETED,

@@ -247,7 +247,12 @@ def test_the_appointment_letter_page_is_not_blank(world, tmp_path):
 def test_the_qr_code_encodes_the_letters_verification_url(world, tmp_path, monkeypatch):
     appointment = make_appointment(world)
     encoded = []
-    monkeypatch.setattr(documents, "qr_svg", lambda data: encoded.append(data) or qr_svg(data))
+
+    def recording_qr_svg(data: str) -> str:
+        encoded.append(data)
+        return qr_svg(data)
+
+    monkeypatch.setattr(documents, "qr_svg", recording_qr_svg)
 
     pdf = appointment_pdf(appointment)
 
@@ -311,6 +316,7 @@ def test_storing_the_letter_keeps_the_pdf_on_the_appointment(world, settings, tm
 def test_the_filing_form_lists_the_roster_with_masked_id_numbers(world, tmp_path):
     cohort = make_cohort(world, apprentices=3)
     withdrawn = Enrollment.objects.filter(cohort=cohort).first()
+    assert withdrawn is not None
     withdrawn.status = EnrollmentStatus.WITHDRAWN
     withdrawn.save()
     people = [e.person for e in Enrollment.objects.filter(cohort=cohort).select_related("person")]

@@ -401,6 +401,7 @@ def test_a_roster_upload_runs_as_a_job_and_imports_the_rows(
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
+    assert job.result is not None
     assert job.state == JobState.DONE and job.result["ok"], job.result["problems"]
     assert cohort.enrollments.count() == 3
     page = world.client("enterprise").get(url("cohort_roster_import", cohort))

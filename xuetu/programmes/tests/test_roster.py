@@ -599,7 +599,8 @@ def command(path: Path, *args: str) -> tuple[int, str, str]:
     try:
         call_command("import_roster", str(path), *args, stdout=out, stderr=err)
     except SystemExit as exit_:
-        return int(exit_.code), out.getvalue(), err.getvalue()
+        assert isinstance(exit_.code, int)
+        return exit_.code, out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
 
 
@@ -669,6 +670,7 @@ def test_the_job_imports_with_progress_and_removes_the_upload(
 ):
     rows = [good_row(i) for i in range(4)]
     job = start_job(setting, xlsx(rows), django_capture_on_commit_callbacks)
+    assert job.result is not None
     assert job.state == JobState.DONE and (job.done, job.total) == (4, 4)
     assert job.result["ok"] and job.result["imported"] == 4 and not job.result_file
     assert enrolled_count(setting) == 5
@@ -680,6 +682,7 @@ def test_the_job_of_a_bad_file_reports_rows_and_offers_the_marked_copy(
 ):
     rows = [good_row(0), good_row(1) | {"学徒类别": "临时工"}, good_row(2)]
     job = start_job(setting, xlsx(rows), django_capture_on_commit_callbacks)
+    assert job.result is not None
     assert job.state == JobState.DONE and job.total == 3
     assert not job.result["ok"] and job.result["imported"] == 0
     [problem] = job.result["problems"]
@@ -694,6 +697,7 @@ def test_the_job_of_a_bad_file_reports_rows_and_offers_the_marked_copy(
 
 def test_the_job_of_an_unreadable_file_says_why(setting, django_capture_on_commit_callbacks):
     job = start_job(setting, b"not a spreadsheet", django_capture_on_commit_callbacks)
+    assert job.result is not None
     assert job.state == JobState.DONE and not job.result["ok"] and job.result["error"]
     assert job.message == job.result["error"]
 

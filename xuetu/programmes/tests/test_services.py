@@ -726,7 +726,8 @@ def test_an_apprentice_transfers_to_another_class_of_the_same_enterprise(trainin
     assert to.code in old.withdrawal_note
     assert moved.cohort == to and moved.status == EnrollmentStatus.ACTIVE
     assert moved.enterprise_mentor == training.mentor
-    assert old.events.last().kind == EnrollmentEventKind.TRANSFERRED_OUT
+    last = old.events.last()
+    assert last is not None and last.kind == EnrollmentEventKind.TRANSFERRED_OUT
     assert moved.events.get().kind == EnrollmentEventKind.TRANSFERRED_IN
     assert events(moved) == ["enrollment.transfer"]
 

@@ -44,7 +44,7 @@ MESSAGES = {
 }
 
 
-def bad_number(kind: str) -> str:
+def bad_number(kind: str) -> str | None:
     return future_birth() if kind == "future birth date" else BAD_NUMBERS[kind]
 
 

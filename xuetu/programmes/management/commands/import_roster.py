@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,7 +31,7 @@ EXIT_NOT_READ = 2
 class TerminalProgress:
     """The job page's progress bar, drawn in the terminal."""
 
-    def __init__(self, stream: OutputWrapper | IO[str]) -> None:
+    def __init__(self, stream: OutputWrapper) -> None:
         self.stream, self.done, self.total = stream, 0, 0
 
     def start(self, total: int, message: str = "") -> None:
