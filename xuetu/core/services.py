@@ -84,7 +84,7 @@ def record_create(
     *,
     by,
     instance: M,
-    m2m: dict[str, Iterable[Any]] | None = None,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
     organisation=None,
     action: str | None = None,
 ) -> M:
@@ -107,7 +107,7 @@ def record_update(
     *,
     by,
     instance: M,
-    m2m: dict[str, Iterable[Any]] | None = None,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
     organisation=None,
     action: str | None = None,
 ) -> M:
@@ -177,7 +177,7 @@ def record_put(
     model: type[M],
     key: Mapping[str, Any],
     values: Mapping[str, Any],
-    m2m: dict[str, Iterable[Any]] | None = None,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
     organisation: Any = None,
 ) -> tuple[M, bool]:
     """The row with `key`, created or brought up to `values` (reference data that is loaded

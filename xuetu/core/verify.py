@@ -17,6 +17,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,11 +25,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    Text = str | StrPromise
+else:
+    Text = str
 
 VALID = "valid"
 NOT_YET = "not_yet"
@@ -48,17 +55,17 @@ CODE_MAX = 64
 class Wording:
     """What the public pages say about one kind of document."""
 
-    form_title: str | Promise
-    intro: str | Promise
-    title: str | Promise
-    number_label: str | Promise
-    not_found: str | Promise
-    not_found_hint: str | Promise
-    statuses: dict[str, str | Promise]
-    code_hint: str | Promise
-    wrong_code: str | Promise
-    again: str | Promise
-    tip: str | Promise
+    form_title: Text
+    intro: Text
+    title: Text
+    number_label: Text
+    not_found: Text
+    not_found_hint: Text
+    statuses: dict[str, Text]
+    code_hint: Text
+    wrong_code: Text
+    again: Text
+    tip: Text
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class Found:
     number: str
     status: str
     code: str
-    details: Callable[[], Sequence[tuple[str | Promise, str]]] = field(repr=False)
+    details: Callable[[], Sequence[tuple[Text, str]]] = field(repr=False)
 
 
 @dataclass(frozen=True)

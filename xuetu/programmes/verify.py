@@ -11,6 +11,7 @@ from xuetu.core.verify import (
     REVOKED,
     VALID,
     Found,
+    Text,
     Verifiable,
     Wording,
     mask_name,
@@ -66,8 +67,8 @@ def appointment_status(appointment: Appointment, today) -> str:
     )
 
 
-def _details(appointment: Appointment) -> list[tuple[object, str]]:
-    rows: list[tuple[object, str]] = [
+def _details(appointment: Appointment) -> list[tuple[Text, str]]:
+    rows: list[tuple[Text, str]] = [
         (_("Holder"), mask_name(appointment.mentor.person.name)),
         (_("Organisation"), appointment.mentor.organisation.name),
         (_("Appointed as"), str(appointment.mentor.get_kind_display())),

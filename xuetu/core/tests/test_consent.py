@@ -39,7 +39,7 @@ register_consent(KIND)
 @pytest.fixture
 def asked(world):
     job = Job.objects.create(kind="export", owner=world.users["enterprise"])
-    job._bureau = world.users["bureau"]
+    job._bureau = world.users["bureau"]  # type: ignore[attr-defined]  # who decides, here
     request = consent_request(
         kind=KIND.kind,
         about=job,

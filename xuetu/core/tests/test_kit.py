@@ -100,6 +100,7 @@ def test_a_bulk_edit_records_only_the_rows_it_changed(jobs):
     assert changed == 2
     assert sorted(events("job.note")) == sorted(str(j.pk) for j in jobs[1:])
     event = AuditEvent.objects.filter(action="job.note").first()
+    assert event is not None
     assert event.before == {"message": ""} and event.after == {"message": "kept"}
 
 

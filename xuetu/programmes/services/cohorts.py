@@ -157,13 +157,15 @@ def _roster_follows(by: User | None, cohort: Cohort, before: dict[str, Any]) -> 
     """The roster of a filing follows its class: another institution means its teachers must
     be named again (the filing check then asks for them), a new end date is everyone's."""
     roster = Enrollment.objects.filter(cohort=cohort)
-    follow = {"by": by, "queryset": roster, "organisation": cohort.enterprise}
+    changes: dict[str, dict[str, Any]] = {}
     if "institution_id" in before and before["institution_id"] != cohort.institution_id:
-        values = {"institution_mentor": None}
-        records_update(**follow, values=values, action="enrollment.follow_institution")
+        changes["enrollment.follow_institution"] = {"institution_mentor": None}
     if "planned_end" in before and before["planned_end"] != cohort.planned_end.isoformat():
-        values = {"planned_end": cohort.planned_end}
-        records_update(**follow, values=values, action="enrollment.follow_end")
+        changes["enrollment.follow_end"] = {"planned_end": cohort.planned_end}
+    for action, values in changes.items():
+        records_update(
+            by=by, queryset=roster, values=values, action=action, organisation=cohort.enterprise
+        )
 
 
 def editable_problems(cohort: Cohort) -> list[Problem]:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from xuetu.core.verify import mask_name
+from xuetu.programmes.models import Appointment
 from xuetu.programmes.tests.test_documents import make_appointment
 from xuetu.programmes.verify import appointment_status
 
@@ -162,12 +163,9 @@ def test_names_are_partly_masked(name, masked):
 
 
 def test_a_letter_not_yet_in_force_is_reported_so():
-    class Letter:
-        revoked_at = None
-        term_start = dt.date(2026, 3, 1)
-        term_end = dt.date(2028, 2, 29)
+    letter = Appointment(term_start=dt.date(2026, 3, 1), term_end=dt.date(2028, 2, 29))
 
-    assert appointment_status(Letter, dt.date(2026, 2, 28)) == "not_yet"
-    assert appointment_status(Letter, dt.date(2026, 3, 1)) == "valid"
-    assert appointment_status(Letter, dt.date(2028, 2, 29)) == "valid"
-    assert appointment_status(Letter, dt.date(2028, 3, 1)) == "expired"
+    assert appointment_status(letter, dt.date(2026, 2, 28)) == "not_yet"
+    assert appointment_status(letter, dt.date(2026, 3, 1)) == "valid"
+    assert appointment_status(letter, dt.date(2028, 2, 29)) == "valid"
+    assert appointment_status(letter, dt.date(2028, 3, 1)) == "expired"
