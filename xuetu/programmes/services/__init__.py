@@ -47,8 +47,11 @@ from xuetu.programmes.services.enrollments import (
     enrollment_withdraw,
 )
 from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
+from xuetu.programmes.services.roster import Applicant, RosterPlan, roster_enroll, roster_plan
 
 __all__ = [
+    "Applicant",
+    "RosterPlan",
     "agreement_confirm",
     "agreement_create",
     "agreement_update",
@@ -81,4 +84,6 @@ __all__ = [
     "notify",
     "require_manager",
     "require_reviewer",
+    "roster_enroll",
+    "roster_plan",
 ]
