@@ -12,7 +12,7 @@ from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
 from xuetu.core.identifiers import ResidentId, check_uscc, parse_resident_id, validate_mobile
-from xuetu.core.imports.bulk import clean_in_memory, create_audited
+from xuetu.core.imports.bulk import FieldChecks, create_audited
 from xuetu.core.services import record_create, record_update
 from xuetu.registry.models import Enterprise, Institution, Person
 
@@ -144,12 +144,18 @@ BUILT_FIELDS = ("id_number", "gender", "birth_date", *PERSON_FIELDS)
 
 
 def person_build(
-    *, organisation: Organisation | None, name: str, id_number: str | ResidentId, **fields: Any
+    *,
+    organisation: Organisation | None,
+    name: str,
+    id_number: str | ResidentId,
+    checks: FieldChecks | None = None,
+    **fields: Any,
 ) -> Person:
     """The person `person_create` would register, unsaved and checked in memory: the same
     normalisation and field checks, raising the same `ValidationError`. `id_number` may be
     the `ResidentId` parse_resident_id already read from it (an import reads each number
-    once). Whether it is registered already is the caller's set-based lookup."""
+    once). Whether it is registered already is the caller's set-based lookup; `checks` is
+    the caller's `FieldChecks` for many people at once."""
     person = Person(name=name.strip(), registered_by=organisation)
     if isinstance(id_number, ResidentId):
         person.id_number = id_number.number
@@ -157,7 +163,7 @@ def person_build(
     else:
         fields["id_number"] = id_number
     _apply_person_fields(person, fields)
-    clean_in_memory(person, BUILT_FIELDS)
+    (checks or FieldChecks(Person, BUILT_FIELDS)).check(person)
     return person
 
 

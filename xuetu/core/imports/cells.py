@@ -149,9 +149,10 @@ class IdNumber:
 
 def resident_id(value: Any) -> IdNumber:
     """A resident ID number; a 15-digit legacy number is read as the 18-character one."""
-    if is_number(value) or _SCIENTIFIC.fullmatch(cell_text(value)):
+    text = cell_text(value)
+    if is_number(value) or _SCIENTIFIC.fullmatch(text):
         raise _excel_number(value)
-    number = normalise_id_number(cell_text(value))
+    number = normalise_id_number(text)
     if not number:
         raise required()
     try:

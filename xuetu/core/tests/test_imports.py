@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -38,7 +39,7 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import insert_rows
+from xuetu.core.imports.bulk import FieldChecks, insert_rows
 from xuetu.core.models import AuditEvent
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}
@@ -373,3 +374,25 @@ def test_inserted_rows_get_their_defaults_and_one_timestamp():
 def test_lookups_are_sliced_to_what_the_database_accepts(monkeypatch):
     monkeypatch.setattr(connection.features, "max_query_params", 3)
     assert list(in_slices(range(7))) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+CHECKED = ("action", "object_id", "ip")
+
+
+def full_clean_errors(event: AuditEvent) -> dict[str, list[str]]:
+    others = [f.name for f in AuditEvent._meta.concrete_fields if f.name not in CHECKED]
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+    return refused.value.message_dict
+
+
+def test_field_checks_refuse_what_full_clean_refuses_and_remember_each_value():
+    checks = FieldChecks(AuditEvent, CHECKED)
+    bad = {"action": "x" * 61, "object_id": "1", "ip": "not an address"}
+    for _ in range(2):  # the second time from memory, with the same messages
+        with pytest.raises(ValidationError) as refused:
+            checks.check(AuditEvent(**bad))
+        assert refused.value.message_dict == full_clean_errors(AuditEvent(**bad))
+    good = AuditEvent(action="person.create", object_id="7", ip="10.0.0.1")
+    checks.check(good)
+    assert good.ip == "10.0.0.1" and len(checks.memo["ip"]) == 2

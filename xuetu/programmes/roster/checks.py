@@ -18,7 +18,7 @@ from xuetu.programmes import selectors
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Cohort, Mentor
 from xuetu.programmes.roster.columns import COLUMNS
-from xuetu.programmes.services import Applicant, RosterPlan, roster_plan
+from xuetu.programmes.services import Applicant, RosterFacts, RosterPlan, roster_facts, roster_plan
 from xuetu.registry.models import Person
 
 # The template's example row: a made-up person with a valid check character. A file that
@@ -83,8 +83,7 @@ class RosterContext:
 
     by: User
     cohort: Cohort
-    people: dict[str, Person] = field(default_factory=dict)
-    enrolled: frozenset[str] = frozenset()
+    facts: RosterFacts | None = None
     mentors: dict[str, MentorIndex] = field(default_factory=dict)
     plan: RosterPlan | None = None
 
@@ -103,7 +102,10 @@ def check_rows(rows: list[Row], context: RosterContext) -> None:
         check_against_stored(row, context)
     clean = [row for row in rows if row.ok]
     context.plan = roster_plan(
-        by=context.by, cohort=context.cohort, applicants=[applicant(row) for row in clean]
+        by=context.by,
+        cohort=context.cohort,
+        applicants=[applicant(row) for row in clean],
+        facts=context.facts,
     )
     for row, problems in zip(clean, context.plan.problems, strict=True):
         row.add_problems(problems, column_for)
@@ -112,8 +114,7 @@ def check_rows(rows: list[Row], context: RosterContext) -> None:
 def load_stored(context: RosterContext, rows: list[Row]) -> None:
     cohort = context.cohort
     numbers = [row.get("id_number").number for row in rows if row.get("id_number") is not None]
-    context.people = selectors.people_by_id_number(numbers)
-    context.enrolled = selectors.roster_id_numbers(cohort, numbers)
+    context.facts = roster_facts(by=context.by, cohort=cohort, id_numbers=numbers)
     mentors = selectors.active_mentors([cohort.enterprise_id, cohort.institution_id])
 
     def index(organisation_id: int, kind: str, name: str) -> MentorIndex:
@@ -139,10 +140,10 @@ def check_against_stored(row: Row, context: RosterContext) -> None:
 
 
 def _check_person(row: Row, number: cells.IdNumber, context: RosterContext) -> None:
-    if number.number in context.enrolled:
+    if number.number in context.facts.enrolled:
         message = _("This person is already on this class's roster.")
         row.add("id_number", message, code="already_enrolled")
-    person = context.people.get(number.number)
+    person = context.facts.people.get(number.number)
     if number.legacy:
         _check_legacy(row, number, person)
     name = row.get("name")

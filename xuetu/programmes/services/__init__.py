@@ -47,10 +47,18 @@ from xuetu.programmes.services.enrollments import (
     enrollment_withdraw,
 )
 from xuetu.programmes.services.mentors import appointment_issue, mentor_create, mentor_update
-from xuetu.programmes.services.roster import Applicant, RosterPlan, roster_enroll, roster_plan
+from xuetu.programmes.services.roster import (
+    Applicant,
+    RosterFacts,
+    RosterPlan,
+    roster_enroll,
+    roster_facts,
+    roster_plan,
+)
 
 __all__ = [
     "Applicant",
+    "RosterFacts",
     "RosterPlan",
     "agreement_confirm",
     "agreement_create",
@@ -85,5 +93,6 @@ __all__ = [
     "require_manager",
     "require_reviewer",
     "roster_enroll",
+    "roster_facts",
     "roster_plan",
 ]

@@ -3,7 +3,8 @@
 facts for all lines read in a fixed number of queries; then everything stored with bulk
 inserts in one transaction, one audit event per created object.
 
-    plan = roster_plan(by=user, cohort=cohort, applicants=[Applicant(...), ...])
+    facts = roster_facts(by=user, cohort=cohort, id_numbers=[...])   # locks the class
+    plan = roster_plan(by=user, cohort=cohort, applicants=[Applicant(...), ...], facts=facts)
     plan.problems[i]          # the problems of the i-th applicant, [] when it may join
     roster_enroll(by=user, plan=plan)   # only a plan without problems, in the same transaction
 """
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
-from xuetu.core.imports.bulk import clean_in_memory, create_audited, insert_rows
+from xuetu.core.imports.bulk import FieldChecks, create_audited, insert_rows
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.programmes import rules, selectors
@@ -31,7 +32,7 @@ from xuetu.programmes.services.cohorts import editable_problems, reopen
 from xuetu.programmes.services.common import actor, current_policy, lock, require_manager
 from xuetu.programmes.services.enrollments import ROLE_OF_KIND, WRONG_MENTOR
 from xuetu.registry.models import Person
-from xuetu.registry.services import people_create_bulk, person_build
+from xuetu.registry.services import BUILT_FIELDS, people_create_bulk, person_build
 
 # What a roster line sets on its enrollment, checked in memory (the relations are this
 # module's set-based lookups, not a query per line).
@@ -88,15 +89,44 @@ class RosterStored:
     people: list[Person]
 
 
-def roster_plan(*, by: User | None, cohort: Cohort, applicants: Sequence[Applicant]) -> RosterPlan:
-    """Judges each applicant as `enrollment_create` would, one after the other: the same
-    problems in the same order, and earlier lines taking a mentor's places first. Locks the
-    class and the mentors named; store the plan in the same transaction."""
+@dataclass(frozen=True)
+class RosterFacts:
+    """What is stored about a class and the people a roster names, read under the class's
+    lock: the registered people among the numbers, and those already on this roster."""
+
+    cohort: Cohort
+    people: dict[str, Person]
+    enrolled: frozenset[str]
+
+
+def roster_facts(*, by: User | None, cohort: Cohort, id_numbers: Sequence[str]) -> RosterFacts:
+    """Locks the class for the rest of the caller's transaction, refuses one whose roster
+    is closed, and reads the people behind `id_numbers` in a fixed number of queries."""
     require_manager(by, cohort.enterprise_id)
     with transaction.atomic():
         lock(cohort)
         refuse_if(editable_problems(cohort))
-        judge = _Judge(cohort, applicants)
+        people = selectors.people_by_id_number(id_numbers)
+        enrolled = selectors.roster_id_numbers(cohort, id_numbers)
+    return RosterFacts(cohort, people, enrolled)
+
+
+def roster_plan(
+    *,
+    by: User | None,
+    cohort: Cohort,
+    applicants: Sequence[Applicant],
+    facts: RosterFacts | None = None,
+) -> RosterPlan:
+    """Judges each applicant as `enrollment_create` would, one after the other: the same
+    problems in the same order, and earlier lines taking a mentor's places first. `facts`
+    (from `roster_facts` in this transaction, for every applicant) are read when not given.
+    Locks the class and the mentors named; store the plan in the same transaction."""
+    with transaction.atomic():
+        if facts is None or facts.cohort is not cohort:
+            numbers = [applicant.id_number for applicant in applicants]
+            facts = roster_facts(by=by, cohort=cohort, id_numbers=numbers)
+        judge = _Judge(facts, applicants)
         plan = RosterPlan(cohort)
         for applicant in applicants:
             judge.admit(applicant, plan)
@@ -137,20 +167,21 @@ def _history(by: User | None, cohort: Cohort, enrollments: list[Enrollment]) -> 
 class _Judge:
     """The facts of every applicant, read at once; then each line judged in memory."""
 
-    def __init__(self, cohort: Cohort, applicants: Sequence[Applicant]) -> None:
-        numbers = [a.id_number for a in applicants]
-        self.cohort = cohort
+    def __init__(self, facts: RosterFacts, applicants: Sequence[Applicant]) -> None:
+        cohort = self.cohort = facts.cohort
         self.policy = current_policy(cohort.planned_start)
         self.occupation = cohort.occupation.code
         self.enterprise = cohort.enterprise
-        self.people = selectors.people_by_id_number(numbers)
-        self.enrolled = set(selectors.roster_id_numbers(cohort, numbers))
+        self.people = dict(facts.people)
+        self.enrolled = set(facts.enrolled)
         known = [p.pk for p in self.people.values()]
         self.elsewhere = selectors.live_classes_of(known, exclude_cohort=cohort.pk)
         mentor_ids = {m.pk for a in applicants for m in a.mentors.values() if m is not None}
         # Locked so that two imports at once cannot both take a mentor's last place.
         list(Mentor.objects.select_for_update().filter(pk__in=sorted(mentor_ids)))
         self.loads = Counter(selectors.mentor_loads(mentor_ids))
+        self.person_checks = FieldChecks(Person, BUILT_FIELDS)
+        self.line_checks = FieldChecks(Enrollment, LINE_FIELDS)
         self.mentor_facts: dict[int, rules.MentorFacts] = {}
         self.qualified: dict[int, list[Problem]] = {}
 
@@ -186,6 +217,7 @@ class _Judge:
                 organisation=self.enterprise,
                 name=applicant.name,
                 id_number=applicant.resident or applicant.id_number,
+                checks=self.person_checks,
                 phone=applicant.phone,
             )
         except ValidationError as error:
@@ -253,7 +285,7 @@ class _Judge:
             **applicant.mentors,
         )
         try:
-            clean_in_memory(enrollment, LINE_FIELDS)
+            self.line_checks.check(enrollment)
         except ValidationError as error:
             return None, validation_problems(error)
         return enrollment, []
