@@ -172,4 +172,4 @@ def people_create_bulk(
 ) -> list[Person]:
     """Registers people built by `person_build` in one bulk insert, with one audit event per
     person, as `person_create` writes one at a time."""
-    return create_audited(by=by, objects=people, organisation=organisation)
+    return create_audited(by=by, objects=people, key="id_number", organisation=organisation)

@@ -39,8 +39,8 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import FieldChecks, insert_rows
-from xuetu.core.models import AuditEvent
+from xuetu.core.imports.bulk import FieldChecks, insert_objects, insert_rows
+from xuetu.core.models import AuditEvent, Job
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}
 COLUMNS = Columns(
@@ -338,7 +338,8 @@ def test_a_column_the_file_may_leave_out_must_allow_blank_cells():
 # Bulk writes ---------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_bulk_creation_writes_one_audit_event_per_object_as_record_create_would():
-    groups = create_audited(by=None, objects=[Group(name=f"第{i}组") for i in range(3)])
+    groups = [Group(name=f"第{i}组") for i in range(3)]
+    groups = create_audited(by=None, objects=groups, key="name")
     events = AuditEvent.objects.filter(action="group.create").order_by("pk")
     assert [e.object_id for e in events] == [str(g.pk) for g in groups]
     for group, event in zip(groups, events, strict=True):
@@ -356,7 +357,7 @@ def test_bulk_creation_runs_the_same_queries_for_5_and_50_objects():
     def queries(count: int, start: int) -> int:
         groups = [Group(name=f"g{start + i}") for i in range(count)]
         with CaptureQueriesContext(connection) as captured, transaction.atomic():
-            create_audited(by=None, objects=groups)
+            create_audited(by=None, objects=groups, key="name")
         return len(captured)
 
     assert queries(5, 0) == queries(50, 100)
@@ -396,3 +397,30 @@ def test_field_checks_refuse_what_full_clean_refuses_and_remember_each_value():
     good = AuditEvent(action="person.create", object_id="7", ip="10.0.0.1")
     checks.check(good)
     assert good.ip == "10.0.0.1" and len(checks.memo["ip"]) == 2
+
+
+@pytest.mark.django_db
+def test_inserted_objects_hold_what_bulk_create_stores_and_get_their_ids():
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.create(username="owner")
+
+    def jobs(kind: str) -> list[Job]:
+        return [
+            Job(kind=kind, owner=owner, done=i, total=9, params={"row": i, "名": "张三"})
+            for i in range(3)
+        ]
+
+    made = Job.objects.bulk_create(jobs("by bulk_create"))
+    inserted = insert_objects(jobs("inserted"), key="done", within={"kind": "inserted"})
+    assert [job.pk for job in inserted] == list(
+        Job.objects.filter(kind="inserted").order_by("done").values_list("pk", flat=True)
+    )
+    assert all(not job._state.adding and job.created_at for job in inserted)
+
+    def stored(kind: str) -> list[dict[str, Any]]:
+        rows = Job.objects.filter(kind=kind).order_by("done").values()
+        skip = {"id", "kind", "created_at", "updated_at"}
+        return [{k: v for k, v in row.items() if k not in skip} for row in rows]
+
+    assert stored("inserted") == stored("by bulk_create") and len(made) == 3

@@ -143,7 +143,11 @@ def roster_enroll(*, by: User | None, plan: RosterPlan) -> RosterStored:
         with transaction.atomic():
             people = people_create_bulk(by=by, people=plan.people, organisation=cohort.enterprise)
             enrollments = create_audited(
-                by=by, objects=plan.enrollments, organisation=cohort.enterprise
+                by=by,
+                objects=plan.enrollments,
+                key="person_id",
+                within={"cohort_id": cohort.pk},
+                organisation=cohort.enterprise,
             )
             _history(by, cohort, enrollments)
             if enrollments:
