@@ -16,11 +16,19 @@ reports every problem row by row, writes the error copy, and stores all rows or 
 
 Modules: `sheet` (the one reading entry point), `cells` (cleaners), `columns`, `rows`
 (problems on rows), `importer` (the spec and the run), `result`, `report` (the error copy),
-`bulk` (lookups in slices, bulk creation with one audit event per object).
+`bulk` (lookups in slices; field checks without queries; bulk inserts of new objects and of
+rows nobody needs the ids of, by COPY or executemany; one audit event per created object).
 """
 
 from xuetu.core.imports import cells
-from xuetu.core.imports.bulk import audit_created, create_audited, in_slices
+from xuetu.core.imports.bulk import (
+    FieldChecks,
+    audit_created,
+    create_audited,
+    in_slices,
+    insert_objects,
+    insert_rows,
+)
 from xuetu.core.imports.cells import CellError
 from xuetu.core.imports.columns import Column, Columns
 from xuetu.core.imports.importer import ImportSpec, NoProgress, Progress, run_import
@@ -46,6 +54,7 @@ __all__ = [
     "CellError",
     "Column",
     "Columns",
+    "FieldChecks",
     "ImportFileError",
     "ImportResult",
     "ImportSpec",
@@ -63,6 +72,8 @@ __all__ = [
     "error_workbook",
     "flag_duplicates",
     "in_slices",
+    "insert_objects",
+    "insert_rows",
     "read_sheet",
     "run_import",
     "validation_problems",

@@ -202,7 +202,6 @@ class _Judge:
             return
         if person.pk is None:
             plan.people.append(person)
-            self.people[person.id_number] = person
         plan.enrollments.append(enrollment)
         self.enrolled.add(person.id_number)
         self.loads.update(m.pk for m in applicant.mentors.values() if m is not None)
