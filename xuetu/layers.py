@@ -39,7 +39,7 @@ APPS = frozenset(app for row in LAYERS for app in row) - {PROJECT}
 
 # Project wiring may import anything: the package's own modules, its app `xuetu.project`
 # (home page, navigation, seed_demo, import_table) and the tests of the whole site.
-PROJECT_MODULES = frozenset({"settings", "urls", "celery", "wsgi", "project", "tests"})
+PROJECT_MODULES = frozenset({"settings", "config", "urls", "celery", "wsgi", "project", "tests"})
 # Test helpers: they may import any app, and only tests may import them.
 TESTING = "testing"
 # Modules that import nothing of the project, so that every layer may read them.

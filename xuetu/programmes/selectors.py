@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Membership, Organisation, User
+from xuetu.core.imports.bulk import in_slices
 from xuetu.programmes import choices, rules
 from xuetu.programmes.choices import EnrollmentStatus
 from xuetu.programmes.hooks import PRIOR_SUBSIDIES
@@ -231,3 +232,36 @@ def my_apprentices(user) -> QuerySet[Enrollment]:
         .select_related("person", "cohort")
         .order_by("cohort__code", "person__name")
     )
+
+
+# Whole-roster reads (the Excel import): each a fixed number of queries for any file size. ---
+def people_by_id_number(numbers: Iterable[str]) -> dict[str, Person]:
+    """The registered people among `numbers`, by ID number."""
+    found: dict[str, Person] = {}
+    for part in in_slices(sorted(set(numbers))):
+        found.update((p.id_number, p) for p in Person.objects.filter(id_number__in=part))
+    return found
+
+
+def roster_id_numbers(cohort: Cohort, numbers: Iterable[str]) -> frozenset[str]:
+    """Which of `numbers` are on the class's roster already (in any status)."""
+    found: set[str] = set()
+    for part in in_slices(sorted(set(numbers))):
+        rows = cohort.enrollments.filter(person__id_number__in=part)
+        found.update(rows.values_list("person__id_number", flat=True))
+    return frozenset(found)
+
+
+def active_mentors(organisation_ids: Iterable[int]) -> list[Mentor]:
+    """The active mentors and teachers of the organisations, with their people."""
+    mentors = Mentor.objects.filter(is_active=True, organisation_id__in=list(organisation_ids))
+    return list(mentors.select_related("person").order_by("pk"))
+
+
+def live_classes_of(person_ids: Iterable[int], *, exclude_cohort: int | None) -> dict[int, list]:
+    """`live_classes()` for any number of people, asked in slices the database accepts."""
+    found: dict[int, list] = defaultdict(list)
+    for part in in_slices(sorted(set(person_ids))):
+        for person_id, codes in live_classes(part, exclude_cohort=exclude_cohort).items():
+            found[person_id] += codes
+    return found

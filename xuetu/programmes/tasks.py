@@ -20,16 +20,12 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.imports import ImportFileError, error_workbook
 from xuetu.core.jobs import JobProgress, job_create, job_enqueue, job_handler
 from xuetu.core.models import Job
 from xuetu.core.problems import Refused
 from xuetu.programmes.models import Cohort
-from xuetu.programmes.roster import (
-    RosterFileError,
-    error_workbook,
-    roster_check_can_import,
-    roster_import,
-)
+from xuetu.programmes.roster import roster_check_can_import, roster_import
 
 ROSTER_IMPORT = "programmes.roster_import"
 UPLOAD_DIR = "roster-uploads"
@@ -85,7 +81,7 @@ def _import(job: Job, progress: JobProgress, *, by: User, cohort: Cohort, data: 
             dry_run=job.params.get("dry_run", False),
             progress=progress,
         )
-    except (RosterFileError, Refused, PermissionDenied, Http404) as error:
+    except (ImportFileError, Refused, PermissionDenied, Http404) as error:
         message = _refusal(error)
         progress.finish(message, result=_refused_result(message))
         return

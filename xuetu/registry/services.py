@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
-from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
+from xuetu.core.identifiers import ResidentId, check_uscc, parse_resident_id, validate_mobile
+from xuetu.core.imports.bulk import FieldChecks, create_audited
 from xuetu.core.services import record_create, record_update
 from xuetu.registry.models import Enterprise, Institution, Person
 
@@ -166,3 +167,41 @@ def _require_city(by) -> None:
 def _pop_many_to_many(model: type[models.Model], fields: dict[str, Any]) -> dict[str, list]:
     names = [f.name for f in model._meta.many_to_many if f.name in fields]
     return {name: list(fields.pop(name)) for name in names}
+
+
+# Many people at once (a roster import) --------------------------------------------------------
+# What a new person's record holds: checked in memory (the relations and the unique ID
+# number are the caller's set-based lookups, not a query per person).
+BUILT_FIELDS = ("id_number", "gender", "birth_date", *PERSON_FIELDS)
+
+
+def person_build(
+    *,
+    organisation: Organisation | None,
+    name: str,
+    id_number: str | ResidentId,
+    checks: FieldChecks | None = None,
+    **fields: Any,
+) -> Person:
+    """The person `person_create` would register, unsaved and checked in memory: the same
+    normalisation and field checks, raising the same `ValidationError`. `id_number` may be
+    the `ResidentId` parse_resident_id already read from it (an import reads each number
+    once). Whether it is registered already is the caller's set-based lookup; `checks` is
+    the caller's `FieldChecks` for many people at once."""
+    person = Person(name=name.strip(), registered_by=organisation)
+    if isinstance(id_number, ResidentId):
+        person.id_number = id_number.number
+        person.gender, person.birth_date = id_number.gender, id_number.birth_date
+    else:
+        fields["id_number"] = id_number
+    _apply_person_fields(person, fields)
+    (checks or FieldChecks(Person, BUILT_FIELDS)).check(person)
+    return person
+
+
+def people_create_bulk(
+    *, by, people: list[Person], organisation: Organisation | None
+) -> list[Person]:
+    """Registers people built by `person_build` in one bulk insert, with one audit event per
+    person, as `person_create` writes one at a time."""
+    return create_audited(by=by, objects=people, key="id_number", organisation=organisation)

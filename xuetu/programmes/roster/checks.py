@@ -1,25 +1,24 @@
-"""Checking the rows of a roster: each cell, the file as a whole (duplicates), and the rows
-against what is already stored (people, this class's roster, the mentors)."""
+"""The roster's checks: one row on its own, the file as a whole (duplicates), the rows
+against what is stored (people, this class's roster, the mentors), and the enrollment rules
+of the class, judged for every row at once by `roster_plan`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.accounts.models import User
 from xuetu.core.identifiers import make_resident_id, normalise_id_number
+from xuetu.core.imports import WARNING, CellError, Row, cells, flag_duplicates
 from xuetu.core.problems import say
+from xuetu.programmes import selectors
 from xuetu.programmes.choices import MentorKind
-from xuetu.programmes.models import Cohort, Enrollment, Mentor
-from xuetu.programmes.roster import cells
-from xuetu.programmes.roster.problems import ERROR, WARNING, RowProblem
-from xuetu.programmes.roster.sheet import RosterSheet, SheetRow
+from xuetu.programmes.models import Cohort, Mentor
+from xuetu.programmes.roster.columns import COLUMNS
+from xuetu.programmes.services import Applicant, RosterFacts, RosterPlan, roster_facts, roster_plan
 from xuetu.registry.models import Person
 
 # The template's example row: a made-up person with a valid check character. A file that
@@ -27,76 +26,19 @@ from xuetu.registry.models import Person
 EXAMPLE_ID = make_resident_id("500105", dt.date(2001, 1, 1), 0, gender="M")
 
 _ID_LIKE = re.compile(r"[0-9]{17}[0-9X]")
+MENTOR_COLUMNS = ("enterprise_mentor", "institution_mentor")
 
 
-@dataclass
-class RosterRow:
-    number: int
-    sheet: RosterSheet
-    raw: dict[str, Any]
-    values: dict[str, Any] = field(default_factory=dict)
-    problems: list[RowProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(problem.is_error for problem in self.problems)
-
-    def add(self, column: str, message: str | Promise, *, code: str, level: str = ERROR) -> None:
-        value = cells.shown(self.raw.get(column, ""))
-        header = self.sheet.header(column)
-        self.problems.append(RowProblem(self.number, column, header, message, value, code, level))
-
-    def get(self, key: str) -> Any:
-        """A clean value; None when the cell was refused."""
-        return self.values.get(key)
-
-
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "name": cells.parse_name,
-    "id_number": cells.parse_id_number,
-    "phone": cells.parse_phone,
-    "category": cells.parse_category,
-    "contract_start": partial(cells.parse_date, required_cell=True),
-    "contract_end": partial(cells.parse_date, required_cell=False),
-    "social_insurance": cells.parse_yes_no,
-    "enterprise_mentor": cells.mentor_text,
-    "institution_mentor": cells.mentor_text,
-}
-
-
-def parse_row(sheet: RosterSheet, source: SheetRow) -> RosterRow:
-    row = RosterRow(source.number, sheet, source.cells)
-    for key, parse in PARSERS.items():
-        try:
-            row.values[key] = parse(source.cells.get(key, ""))
-        except cells.CellError as error:
-            row.add(key, error.message, code=error.code)
-    _check_dates(row)
-    if row.get("id_number") is not None and row.get("id_number").number == EXAMPLE_ID:
-        message = _("This is the template's example row; delete it.")
-        row.add("id_number", message, code="example_row")
-    return row
-
-
-def _check_dates(row: RosterRow) -> None:
+def check_row(row: Row) -> None:
+    """What one row's clean values say on their own."""
     start, end = row.get("contract_start"), row.get("contract_end")
     if start is not None and end is not None and end < start:
         message = _("The labour contract ends before it starts.")
         row.add("contract_end", message, code="contract_reversed")
-
-
-def check_duplicates(rows: list[RosterRow]) -> None:
-    """The second and later rows with one ID number are refused, naming the first."""
-    first: dict[str, int] = {}
-    for row in rows:
-        if row.get("id_number") is None:
-            continue
-        number = row.get("id_number").number
-        if number in first:
-            message = say(_("The same ID number is already in row %(row)s."), row=first[number])
-            row.add("id_number", message, code="duplicate_in_file")
-        else:
-            first[number] = row.number
+    number = row.get("id_number")
+    if number is not None and number.number == EXAMPLE_ID:
+        message = _("This is the template's example row; delete it.")
+        row.add("id_number", message, code="example_row")
 
 
 class MentorIndex:
@@ -123,60 +65,73 @@ class MentorIndex:
                 organisation=self.organisation,
                 value=text,
             )
-            raise cells.CellError(message, code="mentor_unknown")
+            raise CellError(message, code="mentor_unknown")
         if len(found) > 1:
             message = say(
                 _("%(count)s mentors are called %(value)s; enter the mentor's ID number."),
                 count=len(found),
                 value=text,
             )
-            raise cells.CellError(message, code="mentor_ambiguous")
+            raise CellError(message, code="mentor_ambiguous")
         return found[0]
 
 
 @dataclass
 class RosterContext:
-    """What is already stored that the rows are checked against, read in a few queries."""
+    """The import's actor and class, what is stored that the rows are checked against (read
+    in a fixed number of queries), and the plan the rows are stored by."""
 
+    by: User
     cohort: Cohort
-    people: dict[str, Person]
-    enrolled: frozenset[str]
-    mentors: dict[str, MentorIndex]
+    facts: RosterFacts | None = None
+    mentors: dict[str, MentorIndex] = field(default_factory=dict)
+    plan: RosterPlan | None = None
 
 
-def load_context(cohort: Cohort, rows: list[RosterRow]) -> RosterContext:
-    numbers = {row.get("id_number").number for row in rows if row.get("id_number") is not None}
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
-    enrolled = Enrollment.objects.filter(cohort=cohort, person__id_number__in=numbers)
-    return RosterContext(
-        cohort=cohort,
-        people=people,
-        enrolled=frozenset(enrolled.values_list("person__id_number", flat=True)),
-        mentors=_mentor_indexes(cohort),
+def check_rows(rows: list[Row], context: RosterContext) -> None:
+    """Duplicates, the rows against what is stored, then the class's rules for the rows that
+    are clean so far (as the per-row services would judge them, one after the other)."""
+    flag_duplicates(
+        rows,
+        "id_number",
+        _("The same ID number is already in row %(row)s."),
+        identity=lambda number: number.number,
     )
-
-
-def _mentor_indexes(cohort: Cohort) -> dict[str, MentorIndex]:
-    mentors = list(
-        Mentor.objects.filter(
-            is_active=True, organisation_id__in=[cohort.enterprise_id, cohort.institution_id]
-        ).select_related("person")
+    load_stored(context, rows)
+    for row in rows:
+        check_against_stored(row, context)
+    clean = [row for row in rows if row.ok]
+    context.plan = roster_plan(
+        by=context.by,
+        cohort=context.cohort,
+        applicants=[applicant(row) for row in clean],
+        facts=context.facts,
     )
+    for row, problems in zip(clean, context.plan.problems, strict=True):
+        row.add_problems(problems, column_for)
 
-    def of(organisation_id: int, kind: str) -> list[Mentor]:
-        return [m for m in mentors if m.organisation_id == organisation_id and m.kind == kind]
 
-    return {
-        "enterprise_mentor": MentorIndex(
-            of(cohort.enterprise_id, MentorKind.ENTERPRISE), cohort.enterprise.name
+def load_stored(context: RosterContext, rows: list[Row]) -> None:
+    cohort = context.cohort
+    numbers = [row.get("id_number").number for row in rows if row.get("id_number") is not None]
+    context.facts = roster_facts(by=context.by, cohort=cohort, id_numbers=numbers)
+    mentors = selectors.active_mentors([cohort.enterprise_id, cohort.institution_id])
+
+    def index(organisation_id: int, kind: str, name: str) -> MentorIndex:
+        found = [m for m in mentors if m.organisation_id == organisation_id and m.kind == kind]
+        return MentorIndex(found, name)
+
+    context.mentors = {
+        "enterprise_mentor": index(
+            cohort.enterprise_id, MentorKind.ENTERPRISE, cohort.enterprise.name
         ),
-        "institution_mentor": MentorIndex(
-            of(cohort.institution_id, MentorKind.INSTITUTION), cohort.institution.name
+        "institution_mentor": index(
+            cohort.institution_id, MentorKind.INSTITUTION, cohort.institution.name
         ),
     }
 
 
-def check_against_stored(row: RosterRow, context: RosterContext) -> None:
+def check_against_stored(row: Row, context: RosterContext) -> None:
     number = row.get("id_number")
     if number is not None:
         _check_person(row, number, context)
@@ -184,11 +139,11 @@ def check_against_stored(row: RosterRow, context: RosterContext) -> None:
         _resolve_mentor(row, key, index)
 
 
-def _check_person(row: RosterRow, number: cells.IdNumber, context: RosterContext) -> None:
-    if number.number in context.enrolled:
+def _check_person(row: Row, number: cells.IdNumber, context: RosterContext) -> None:
+    if number.number in context.facts.enrolled:
         message = _("This person is already on this class's roster.")
         row.add("id_number", message, code="already_enrolled")
-    person = context.people.get(number.number)
+    person = context.facts.people.get(number.number)
     if number.legacy:
         _check_legacy(row, number, person)
     name = row.get("name")
@@ -201,7 +156,7 @@ def _check_person(row: RosterRow, number: cells.IdNumber, context: RosterContext
         row.add("name", message, code="name_mismatch")
 
 
-def _check_legacy(row: RosterRow, number: cells.IdNumber, person: Person | None) -> None:
+def _check_legacy(row: Row, number: cells.IdNumber, person: Person | None) -> None:
     # DESIGN.md: 15-digit numbers only on import, with a warning. We accept one only when it
     # leads to someone already registered: the 18-digit number derived from it is then
     # confirmed by the registry, while for a new person it would be our guess.
@@ -219,12 +174,42 @@ def _check_legacy(row: RosterRow, number: cells.IdNumber, person: Person | None)
     row.add("id_number", message, code="legacy_15", level=WARNING)
 
 
-def _resolve_mentor(row: RosterRow, key: str, index: MentorIndex) -> None:
+def _resolve_mentor(row: Row, key: str, index: MentorIndex) -> None:
     text = row.get(key)
     row.values[key] = None
     if not text:
         return  # mentors are optional at import; the submit check asks for them
     try:
         row.values[key] = index.find(text)
-    except cells.CellError as error:
+    except CellError as error:
         row.add(key, error.message, code=error.code)
+
+
+def applicant(row: Row) -> Applicant:
+    return Applicant(
+        id_number=row.get("id_number").number,
+        name=row.get("name"),
+        category=row.get("category"),
+        contract_start=row.get("contract_start"),
+        contract_end=row.get("contract_end"),
+        social_insurance=row.get("social_insurance"),
+        phone=row.get("phone") or "",
+        enterprise_mentor=row.get("enterprise_mentor"),
+        institution_mentor=row.get("institution_mentor"),
+        resident=row.get("id_number").resident,
+    )
+
+
+# Where the services' field names land in the file; anything about the person as a whole
+# (age, another class, a subsidy already paid) is shown on the ID number.
+_SERVICE_COLUMNS = {
+    "person": "id_number",
+    "birth_date": "id_number",
+    "mentor": "enterprise_mentor",
+    "certificate_level": "enterprise_mentor",
+}
+
+
+def column_for(field_name: str | None) -> str:
+    name = (field_name or "").rsplit(".", 1)[-1]
+    return name if name in COLUMNS else _SERVICE_COLUMNS.get(name, "id_number")

@@ -1,56 +1,80 @@
-"""The import: every row checked, then all rows stored in one transaction, or none.
+"""The roster import: the roster's declarations for core's importer (columns, row limit,
+checks, write), and who may import into which class.
 
-Rows with errors are not written, but the clean rows still go through `enrollment_create` (in
-savepoints) so the eligibility rules report on them too: the user gets one report with every
-problem, and the transaction is rolled back whenever there is any.
+Every row is checked, and the rows that are clean so far are judged by the class's
+enrollment rules as a whole (`roster_plan`), so the user gets one report with every problem;
+only when there is none are all rows stored, in one transaction (`roster_enroll`).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.access import can_manage
 from xuetu.core.audit import audit_record
+from xuetu.core.imports import ImportResult, ImportSpec, Progress, Row, Stored, Texts, run_import
+from xuetu.core.imports.sheet import Upload
 from xuetu.core.problems import Problem, Refused
 from xuetu.programmes import choices
 from xuetu.programmes.models import Cohort
-from xuetu.programmes.roster.cells import CellError
-from xuetu.programmes.roster.checks import (
-    RosterContext,
-    RosterRow,
-    check_against_stored,
-    check_duplicates,
-    load_context,
-    parse_row,
+from xuetu.programmes.roster.checks import RosterContext, check_row, check_rows
+from xuetu.programmes.roster.columns import COLUMNS
+from xuetu.programmes.services import roster_enroll
+
+# A class has tens or hundreds of apprentices; a bigger file is a mistake (a whole staff
+# list), and one transaction over it would hold locks for too long.
+ROW_LIMIT = 2000
+
+
+@dataclass
+class RosterResult(ImportResult):
+    @property
+    def created_people(self) -> int:
+        return self.stored.counts["created_people"] if self.stored else 0
+
+    @property
+    def enrollment_ids(self) -> list[int]:
+        return self.stored.ids if self.stored else []
+
+    def as_dict(self) -> dict[str, Any]:
+        return super().as_dict() | {"created_people": self.created_people}
+
+
+def write_rows(rows: list[Row], context: RosterContext) -> Stored:
+    """Stores the plan `check_rows` made, and the import as one event of the class."""
+    stored = roster_enroll(by=context.by, plan=context.plan)
+    created = len(stored.people)
+    audit_record(
+        by=context.by,
+        action="cohort.roster_import",
+        obj=context.cohort,
+        after={"rows": len(rows), "created_people": created},
+        organisation=context.cohort.enterprise,
+    )
+    ids = [enrollment.pk for enrollment in stored.enrollments]
+    return Stored(count=len(ids), ids=ids, counts={"created_people": created})
+
+
+ROSTER_SPEC: ImportSpec[RosterContext] = ImportSpec(
+    columns=COLUMNS,
+    row_limit=ROW_LIMIT,
+    header_key="id_number",
+    row_check=check_row,
+    check=check_rows,
+    write=write_rows,
+    texts=Texts(
+        no_rows=_("The file has a header row but no apprentices."),
+        imported=_("%(count)s apprentices imported."),
+        working=_("Importing the roster"),
+    ),
+    result_type=RosterResult,
 )
-from xuetu.programmes.roster.columns import BY_KEY
-from xuetu.programmes.roster.problems import RosterResult
-from xuetu.programmes.roster.sheet import read_roster
-from xuetu.programmes.services import enrollment_create
-from xuetu.registry.models import Person
-from xuetu.registry.services import person_create
-
-
-class Progress(Protocol):
-    """`xuetu.core.jobs.JobProgress` or a terminal bar."""
-
-    def start(self, total: int, message: str = "") -> None: ...
-
-    def advance(self, count: int = 1) -> None: ...
-
-
-class _NoProgress:
-    def start(self, total: int, message: str = "") -> None:
-        pass
-
-    def advance(self, count: int = 1) -> None:
-        pass
 
 
 def roster_check_can_import(*, by: User, cohort: Cohort) -> None:
@@ -70,117 +94,15 @@ def roster_import(
     *,
     by: User,
     cohort: Cohort,
-    data: bytes,
+    data: Upload,
     dry_run: bool = False,
     progress: Progress | None = None,
+    spec: ImportSpec[RosterContext] = ROSTER_SPEC,
 ) -> RosterResult:
-    """Check and import the roster in `data` (an .xlsx). Raises RosterFileError when the file
-    cannot be used at all; otherwise returns the result, whose `problems` name every bad cell.
-    Nothing is stored on a dry run or when any row has an error."""
+    """Check and import the roster in `data` (an .xlsx). Raises ImportFileError when the file
+    cannot be used at all; otherwise returns the result, whose `problems` name every bad
+    cell. Nothing is stored on a dry run or when any row has an error."""
     roster_check_can_import(by=by, cohort=cohort)
-    sheet = read_roster(data)
-    rows = [parse_row(sheet, source) for source in sheet.rows]
-    context = check_rows(cohort, rows)
-    progress = progress or _NoProgress()
-    progress.start(len(rows), str(_("Importing the roster")))
-    result = RosterResult(sheet=sheet, problems=[], rows=len(rows), dry_run=dry_run)
-    with transaction.atomic():
-        for row in rows:
-            if row.ok:
-                _write_row(row, by=by, context=context, result=result)
-            progress.advance()
-        result.problems = [problem for row in rows for problem in row.problems]
-        _commit_or_roll_back(by=by, cohort=cohort, result=result)
-    return result
-
-
-def check_rows(cohort: Cohort, rows: list[RosterRow]) -> RosterContext:
-    """The checks that need the whole file and what is stored, in a fixed number of queries."""
-    check_duplicates(rows)
-    context = load_context(cohort, rows)
-    for row in rows:
-        check_against_stored(row, context)
-    return context
-
-
-def _write_row(row: RosterRow, *, by: User, context: RosterContext, result: RosterResult) -> None:
-    # A savepoint per row: a refused row leaves the transaction usable (PostgreSQL aborts a
-    # transaction after an error otherwise) so the rows after it are still checked.
-    try:
-        with transaction.atomic():
-            person, created = _person_for(row, by=by, context=context)
-            enrollment = enrollment_create(
-                by=by,
-                cohort=context.cohort,
-                person=person,
-                category=row.get("category"),
-                contract_start=row.get("contract_start"),
-                contract_end=row.get("contract_end"),
-                social_insurance=row.get("social_insurance"),
-                enterprise_mentor=row.get("enterprise_mentor"),
-                institution_mentor=row.get("institution_mentor"),
-            )
-    except Refused as refused:
-        for problem in refused.problems:
-            row.add(_column_for(problem.field), problem.message, code=problem.code)
-        return
-    except ValidationError as error:
-        _add_validation_error(row, error)
-        return
-    result.imported += 1
-    result.created_people += created
-    result.enrollment_ids.append(enrollment.pk)
-
-
-def _person_for(row: RosterRow, *, by: User, context: RosterContext) -> tuple[Person, bool]:
-    number = row.get("id_number").number
-    person = context.people.get(number)
-    if person is not None:
-        # Someone already registered is enrolled as registered: an import does not quietly
-        # change the registry (their phone is edited on their own page).
-        return person, False
-    person = person_create(
-        by=by,
-        organisation=context.cohort.enterprise,
-        name=row.get("name"),
-        id_number=number,
-        phone=row.get("phone") or "",
-    )
-    return person, True
-
-
-# Where the services' field names land in the file; anything about the person as a whole
-# (age, another class, a subsidy already paid) is shown on the ID number.
-_SERVICE_COLUMNS = {
-    "person": "id_number",
-    "birth_date": "id_number",
-    "mentor": "enterprise_mentor",
-    "certificate_level": "enterprise_mentor",
-}
-
-
-def _column_for(field: str | None) -> str:
-    name = (field or "").rsplit(".", 1)[-1]
-    return name if name in BY_KEY else _SERVICE_COLUMNS.get(name, "id_number")
-
-
-def _add_validation_error(row: RosterRow, error: ValidationError) -> None:
-    by_field = getattr(error, "error_dict", None) or {None: error.error_list}
-    for field, errors in by_field.items():
-        for item in errors:
-            cell = CellError.from_validation(item)
-            row.add(_column_for(field), cell.message, code=cell.code)
-
-
-def _commit_or_roll_back(*, by: User, cohort: Cohort, result: RosterResult) -> None:
-    if result.ok and not result.dry_run:
-        audit_record(
-            by=by,
-            action="cohort.roster_import",
-            obj=cohort,
-            after={"rows": result.rows, "created_people": result.created_people},
-            organisation=cohort.enterprise,
-        )
-        return
-    transaction.set_rollback(True)
-    result.imported, result.created_people, result.enrollment_ids = 0, 0, []
+    context = RosterContext(by=by, cohort=cohort)
+    result = run_import(spec, data, context, dry_run=dry_run, progress=progress)
+    return cast(RosterResult, result)  # the spec's result_type

@@ -125,7 +125,7 @@ def _example_mentor(names: list[str]) -> str:
 
 
 def _write_header(sheet: Worksheet) -> None:
-    sheet.append([column.zh for column in COLUMNS])
+    sheet.append([column.header for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(1, index)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -212,7 +212,7 @@ def _write_instructions(sheet: Worksheet) -> None:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column in COLUMNS:
         zh, en = NOTES[column.key]
-        sheet.append([f"{column.zh} ({column.key})", zh, en])
+        sheet.append([f"{column.header} ({column.key})", zh, en])
     sheet.append([])
     for zh, en in GENERAL:
         sheet.append(["", zh, en])

@@ -58,8 +58,19 @@ from xuetu.programmes.services.people import (
     mentor_create_with_person,
     person_by_id_number,
 )
+from xuetu.programmes.services.roster import (
+    Applicant,
+    RosterFacts,
+    RosterPlan,
+    roster_enroll,
+    roster_facts,
+    roster_plan,
+)
 
 __all__ = [
+    "Applicant",
+    "RosterFacts",
+    "RosterPlan",
     "agreement_confirm",
     "agreement_create",
     "agreement_update",
@@ -96,4 +107,7 @@ __all__ = [
     "person_by_id_number",
     "require_manager",
     "require_reviewer",
+    "roster_enroll",
+    "roster_facts",
+    "roster_plan",
 ]

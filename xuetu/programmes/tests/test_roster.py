@@ -7,33 +7,45 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 
+from xuetu.core.audit import snapshot
 from xuetu.core.identifiers import make_resident_id, parse_resident_id
-from xuetu.core.models import AuditEvent, Job, JobState
+from xuetu.core.imports import (
+    ERROR_COLOUR,
+    ERROR_HEADER,
+    CellError,
+    ImportFileError,
+    cells,
+    error_workbook,
+    validation_problems,
+)
+from xuetu.core.models import AuditEvent, Job, JobState, Notice
+from xuetu.core.problems import Refused as CoreRefused
 from xuetu.programmes.choices import ApprenticeCategory, CohortStatus
 from xuetu.programmes.models import Cohort, Enrollment, Mentor
 from xuetu.programmes.roster import (
-    ERROR_HEADER,
+    COLUMNS,
     EXAMPLE_ID,
+    ROSTER_SPEC,
+    ROW_LIMIT,
     TEMPLATE_HEADERS,
-    RosterFileError,
-    cells,
-    error_workbook,
     roster_import,
     roster_template,
 )
-from xuetu.programmes.roster.report import ERROR_COLOUR
+from xuetu.programmes.services import Applicant, enrollment_create, roster_enroll, roster_plan
 from xuetu.programmes.tasks import roster_import_start
 from xuetu.programmes.tests.factories import (
     make_cohort,
@@ -44,6 +56,7 @@ from xuetu.programmes.tests.factories import (
     make_teacher,
 )
 from xuetu.registry.models import Person
+from xuetu.registry.services import person_create
 from xuetu.testing import World
 
 HEADERS = list(TEMPLATE_HEADERS)
@@ -408,7 +421,7 @@ def test_a_legacy_15_digit_number_of_someone_registered_is_accepted_with_a_warni
 
 def test_a_file_without_a_required_column_is_refused_as_a_whole(setting):
     headers = [h for h in HEADERS if h != "学徒类别"]
-    with pytest.raises(RosterFileError) as refused:
+    with pytest.raises(ImportFileError) as refused:
         run(setting, xlsx([good_row(0)], headers))
     assert refused.value.code == "missing_columns"
     assert "学徒类别" in str(refused.value)
@@ -430,7 +443,7 @@ def empty_workbook() -> bytes:
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_a_reason(setting, data, code):
-    with pytest.raises(RosterFileError) as refused:
+    with pytest.raises(ImportFileError) as refused:
         run(setting, data)
     assert refused.value.code == code and str(refused.value)
 
@@ -482,7 +495,7 @@ class Refused:
     ],
 )
 def test_a_date_cell(value, expected):
-    assert_cell(lambda v: cells.parse_date(v, required_cell=False), value, expected)
+    assert_cell(COLUMNS["contract_end"].read, value, expected)
 
 
 @pytest.mark.parametrize(
@@ -495,7 +508,7 @@ def test_a_date_cell(value, expected):
     ],
 )
 def test_a_yes_no_cell(value, expected):
-    assert_cell(cells.parse_yes_no, value, expected)
+    assert_cell(COLUMNS["social_insurance"].read, value, expected)
 
 
 @pytest.mark.parametrize(
@@ -512,7 +525,7 @@ def test_a_yes_no_cell(value, expected):
     ],
 )
 def test_a_category_cell(value, expected):
-    assert_cell(cells.parse_category, value, expected)
+    assert_cell(COLUMNS["category"].read, value, expected)
 
 
 GOOD_ID = make_resident_id("500106", dt.date(1999, 4, 1), 7, gender="M")
@@ -532,11 +545,11 @@ GOOD_ID = make_resident_id("500106", dt.date(1999, 4, 1), 7, gender="M")
     ],
 )
 def test_an_id_number_cell(value, expected):
-    assert_cell(lambda v: cells.parse_id_number(v).number, value, expected)
+    assert_cell(lambda v: COLUMNS["id_number"].read(v).number, value, expected)
 
 
 def test_a_15_digit_number_is_read_as_the_18_digit_number_it_became():
-    parsed = cells.parse_id_number(as_legacy(GOOD_ID))
+    parsed = cells.resident_id(as_legacy(GOOD_ID))
     assert (parsed.number, parsed.legacy) == (GOOD_ID, as_legacy(GOOD_ID))
 
 
@@ -545,7 +558,7 @@ def assert_cell(parse: Callable[[Any], Any], value: Any, expected: Any) -> None:
     if not isinstance(expected, Refused):
         assert parse(value) == expected
         return
-    with pytest.raises(cells.CellError) as refused:
+    with pytest.raises(CellError) as refused:
         parse(value)
     assert refused.value.code == expected.code and str(refused.value.message)
 
@@ -736,3 +749,315 @@ def test_messages_follow_the_users_language(setting):
         result = run(setting, xlsx([good_row(0) | {"学徒类别": "临时工"}]))
         [problem] = result.report()
     assert problem["message"].startswith("Choose 新入职")
+
+
+# Set-based: a fixed number of queries, and the same verdicts as one row at a time -------------
+def numbered_row(i: int) -> dict[str, Any]:
+    """Row i of a long file: a distinct new person, taught by 吴辉 (who has no limit)."""
+    birth = dt.date(1990 + i % 10, 1 + i % 12, 1 + i % 28)
+    name = NAMES[i % len(NAMES)] + "甲乙丙丁戊己庚辛壬癸"[i // len(NAMES) % 10]
+    return good_row(0) | {
+        "姓名": name,
+        "身份证号": make_resident_id("500107", birth, i % 100, gender="M" if i % 2 else "F"),
+        "手机号": f"137{i:08d}",
+        "企业导师": "",
+    }
+
+
+def queries_of(setting: Setting, rows: int, *, start: int, dry_run: bool) -> int:
+    """Every query of one import, as a request makes it (a fresh user: nothing cached)."""
+    data = xlsx([numbered_row(start + i) for i in range(rows)])
+    user = type(setting.user).objects.get(pk=setting.user.pk)
+    cohort = Cohort.objects.get(pk=setting.cohort.pk)
+    with CaptureQueriesContext(connection) as captured:
+        result = roster_import(by=user, cohort=cohort, data=data, dry_run=dry_run)
+    assert result.ok and result.rows == rows, result.report()[:3]
+    return len(captured)
+
+
+def test_checking_a_file_runs_the_same_queries_for_5_50_and_500_rows(setting):
+    counts = [queries_of(setting, n, start=0, dry_run=True) for n in (5, 50, 500)]
+    assert counts[0] == counts[1] == counts[2], counts
+    assert enrolled_count(setting) == 1
+
+
+def test_storing_a_file_runs_the_same_queries_for_5_and_50_rows(setting):
+    small = queries_of(setting, 5, start=0, dry_run=False)
+    large = queries_of(setting, 50, start=100, dry_run=False)
+    assert small == large and enrolled_count(setting) == 1 + 5 + 50
+
+
+@dataclass
+class Capped:
+    """A mentor with room for three, one place already taken in another class."""
+
+    mentor: Mentor
+    unqualified: Mentor
+
+
+def capped(setting: Setting) -> Capped:
+    world = setting.world
+    mentor = named_mentor(world, "赵师傅", seq=5)
+    Mentor.objects.filter(pk=mentor.pk).update(capacity=3)
+    other = Cohort.objects.get(code="BJ-2026-002")
+    make_enrollment(world, other, enterprise_mentor=mentor, institution_mentor=None)
+    person = make_person("钱师傅", organisation=world.enterprise, birth_date=dt.date(1978, 9, 6))
+    unqualified = make_mentor(world, person=person, certificate_level=None)
+    return Capped(Mentor.objects.get(pk=mentor.pk), unqualified)
+
+
+def mixed_rows(setting: Setting, mentors: Capped) -> list[dict[str, Any]]:
+    """Rows whose verdicts depend on the rows before them and on what is stored."""
+    worker2 = setting.world.people["worker2"]
+    rows = [numbered_row(i) for i in range(9)]
+    rows[0]["企业导师"] = "赵师傅"  # takes the second place
+    rows[1] |= {"企业导师": "赵师傅", "是否缴纳社保": "否"}  # refused: takes no place
+    rows[2]["企业导师"] = "赵师傅"  # takes the third
+    rows[3]["企业导师"] = "赵师傅"  # would be the fourth
+    rows[4]["企业导师"] = "钱师傅"  # no certificate, not recognised
+    rows[5] |= {"姓名": setting.elsewhere.name, "身份证号": setting.elsewhere.id_number}
+    rows[6]["身份证号"] = new_id(6, born=2012)  # too young
+    rows[7] |= {"企业导师": "钱师傅", "劳动合同结束日期": dt.date(2026, 3, 31)}
+    rows[8] |= {"姓名": worker2.name, "身份证号": worker2.id_number, "企业导师": "赵师傅"}  # 5th
+    return rows
+
+
+def one_by_one(setting: Setting, rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
+    """What the per-row services say of each row, asked as the importer used to: an existing
+    person as registered, else person_create, then enrollment_create, each row in a
+    savepoint; nothing is kept."""
+    index = MentorIndexes(setting)
+    verdicts: list[list[tuple[str, str]]] = []
+    with transaction.atomic():
+        for row in rows:
+            verdicts.append(verdict_of(setting, row, index))
+        transaction.set_rollback(True)
+    return verdicts
+
+
+class MentorIndexes:
+    def __init__(self, setting: Setting) -> None:
+        self.by_name = {m.person.name: m for m in Mentor.objects.select_related("person")}
+
+    def get(self, name: str) -> Mentor | None:
+        return self.by_name.get(name) if name else None
+
+
+def verdict_of(setting: Setting, row: dict[str, Any], mentors: MentorIndexes):
+    yes = {"是": True, "否": False}
+    try:
+        with transaction.atomic():
+            person = Person.objects.filter(id_number=row["身份证号"]).first() or person_create(
+                by=setting.user,
+                organisation=setting.cohort.enterprise,
+                name=row["姓名"],
+                id_number=row["身份证号"],
+                phone=row["手机号"],
+            )
+            enrollment_create(
+                by=setting.user,
+                cohort=setting.cohort,
+                person=person,
+                category=cells_category(row["学徒类别"]),
+                contract_start=row["劳动合同开始日期"],
+                contract_end=row["劳动合同结束日期"],
+                social_insurance=yes[row["是否缴纳社保"]],
+                enterprise_mentor=mentors.get(row["企业导师"]),
+                institution_mentor=mentors.get(row["院校导师"]),
+            )
+    except CoreRefused as refused:
+        return [(p.code, str(p.message)) for p in refused.problems]
+    except ValidationError as error:
+        return [(p.code, str(p.message)) for p in validation_problems(error)]
+    return []
+
+
+def cells_category(text: str) -> str:
+    return COLUMNS["category"].read(text)
+
+
+def test_the_whole_file_is_judged_as_the_per_row_services_would_one_row_after_another(setting):
+    rows = mixed_rows(setting, capped(setting))
+    with override("en"):
+        expected = one_by_one(setting, rows)
+        result = run(setting, xlsx(rows))
+        found: dict[int, list[tuple[str, str]]] = {}
+        for problem in result.report():
+            found.setdefault(problem["row"], []).append((problem["code"], problem["message"]))
+    assert [bool(verdict) for verdict in expected] == [0, 1, 0, 1, 1, 1, 1, 1, 1]
+    assert [found.get(i + 2, []) for i in range(len(rows))] == expected
+    assert expected[3] == [
+        ("mentor_over_capacity", "赵师傅 would have 4 apprentices; the limit is 3.")
+    ]
+    assert [code for code, _message in expected[7]] == ["mentor_unqualified"]  # mentors first
+    assert not result.ok and enrolled_count(setting) == 1
+
+
+def test_a_refused_row_takes_no_place_and_a_fixed_one_does(setting):
+    mentors = capped(setting)
+    rows = [numbered_row(i) | {"企业导师": "赵师傅"} for i in range(3)]
+    rows[1]["是否缴纳社保"] = "否"
+    refused = run(setting, xlsx(rows))
+    assert [(p["row"], p["code"]) for p in refused.report()] == [(3, "no_social_insurance")]
+    rows[1]["是否缴纳社保"] = "是"  # now the row takes the third place, and row 4 has none
+    full = run(setting, xlsx(rows))
+    assert [(p["row"], p["code"]) for p in full.report()] == [(4, "mentor_over_capacity")]
+    stored = run(setting, xlsx(rows[:2]))
+    assert stored.ok and stored.imported == 2
+    assert Enrollment.objects.filter(enterprise_mentor=mentors.mentor).count() == 3
+
+
+def test_the_same_person_twice_is_refused_on_the_second_row_however_it_is_written(setting):
+    first = numbered_row(0)
+    number = first["身份证号"]
+    again = numbered_row(1) | {
+        "姓名": first["姓名"],
+        "身份证号": number.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    }
+    with override("en"):
+        result = run(setting, xlsx([first, again, numbered_row(2)]))
+        [problem] = result.report()
+    assert (problem["row"], problem["code"]) == (3, "duplicate_in_file")
+    assert problem["message"] == "The same ID number is already in row 2."
+    assert enrolled_count(setting) == 1 and not Person.objects.filter(id_number=number).exists()
+
+
+# What a stored import leaves behind --------------------------------------------------------
+def test_every_created_person_and_enrollment_has_its_audit_event_and_history_entry(setting):
+    result = run(setting, xlsx([numbered_row(i) for i in range(3)] + [fixed_worker2(setting)]))
+    assert result.ok and result.imported == 4 and result.created_people == 3
+    enrollments = Enrollment.objects.filter(pk__in=result.enrollment_ids).select_related("person")
+    new_people = [e.person for e in enrollments if e.person != setting.world.people["worker2"]]
+    for obj in [*enrollments, *new_people]:
+        [event] = AuditEvent.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        assert event.action == f"{obj._meta.model_name}.create"
+        assert event.after == snapshot(obj) and event.actor == setting.user
+        assert event.organisation_id == setting.cohort.enterprise_id
+        assert event.object_repr == str(obj)
+    for enrollment in enrollments:
+        [history] = enrollment.events.all()
+        assert (history.kind, history.effective_date) == ("enrolled", setting.cohort.planned_start)
+        assert history.by == setting.user and history.details == {}
+    assert AuditEvent.objects.filter(action="person.create").count() == 3
+    [summary] = AuditEvent.objects.filter(action="cohort.roster_import")
+    assert summary.after == {"rows": 4, "created_people": 3}
+
+
+def fixed_worker2(setting: Setting) -> dict[str, Any]:
+    worker2 = setting.world.people["worker2"]
+    return numbered_row(9) | {"姓名": worker2.name, "身份证号": worker2.id_number}
+
+
+def test_importing_into_a_submitted_filing_makes_it_a_draft_again_once(setting):
+    Cohort.objects.filter(pk=setting.cohort.pk).update(status=CohortStatus.SUBMITTED)
+    setting.cohort.refresh_from_db()
+    result = run(setting, xlsx([numbered_row(i) for i in range(3)]))
+    assert result.ok and result.imported == 3
+    setting.cohort.refresh_from_db()
+    assert setting.cohort.status == CohortStatus.DRAFT
+    reopened = AuditEvent.objects.filter(action="cohort.reopen", object_id=str(setting.cohort.pk))
+    assert reopened.count() == 1
+    assert Notice.objects.filter(text__contains=setting.cohort.code).exists()
+
+
+def test_a_trial_run_or_a_refused_file_leaves_a_submitted_filing_submitted(setting):
+    Cohort.objects.filter(pk=setting.cohort.pk).update(status=CohortStatus.SUBMITTED)
+    setting.cohort.refresh_from_db()
+    assert run(setting, xlsx([numbered_row(0)]), dry_run=True).ok
+    assert not run(setting, xlsx([numbered_row(0) | {"学徒类别": "临时工"}])).ok
+    setting.cohort.refresh_from_db()
+    assert setting.cohort.status == CohortStatus.SUBMITTED and not Notice.objects.exists()
+
+
+# The row limit -------------------------------------------------------------------------------
+def test_a_roster_declares_its_row_limit_and_a_longer_file_is_refused(setting):
+    assert ROSTER_SPEC.row_limit == ROW_LIMIT == 2000
+    spec = replace(ROSTER_SPEC, row_limit=3)
+    rows = [numbered_row(i) for i in range(4)]
+    with pytest.raises(ImportFileError) as refused:
+        roster_import(by=setting.user, cohort=setting.cohort, data=xlsx(rows), spec=spec)
+    assert refused.value.code == "too_many_rows" and "3" in str(refused.value)
+    fits = roster_import(by=setting.user, cohort=setting.cohort, data=xlsx(rows[:3]), spec=spec)
+    assert fits.ok and fits.imported == 3
+
+
+def test_a_file_of_more_rows_than_a_class_can_hold_is_refused_before_any_row_is_checked(setting):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    row = [good_row(0)[header] for header in HEADERS]
+    for _ in range(ROW_LIMIT + 1):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with CaptureQueriesContext(connection) as captured, pytest.raises(ImportFileError) as refused:
+        run(setting, buffer.getvalue())
+    assert refused.value.code == "too_many_rows" and "2000" in str(refused.value)
+    assert not [q for q in captured if "registry_person" in q["sql"]]
+
+
+# The bulk service on its own ---------------------------------------------------------------
+def applicant_for(i: int, **values: Any) -> Applicant:
+    row = numbered_row(i)
+    return Applicant(
+        id_number=row["身份证号"],
+        name=row["姓名"],
+        category=ApprenticeCategory.NEW_HIRE,
+        contract_start=CONTRACT_START,
+        contract_end=CONTRACT_END,
+        **values,
+    )
+
+
+def test_the_service_sees_a_repeated_id_number_as_already_on_the_roster(setting):
+    with transaction.atomic():
+        plan = roster_plan(
+            by=setting.user, cohort=setting.cohort, applicants=[applicant_for(0), applicant_for(0)]
+        )
+    assert [[p.code for p in found] for found in plan.problems] == [[], ["already_enrolled"]]
+    assert len(plan.people) == len(plan.enrollments) == 1
+
+
+def test_the_service_never_stores_a_plan_with_problems(setting):
+    with transaction.atomic():
+        plan = roster_plan(
+            by=setting.user,
+            cohort=setting.cohort,
+            applicants=[applicant_for(0), replace(applicant_for(1), social_insurance=False)],
+        )
+        with pytest.raises(CoreRefused) as refused:
+            roster_enroll(by=setting.user, plan=plan)
+    assert refused.value.codes == ["no_social_insurance"]
+    assert enrolled_count(setting) == 1
+
+
+def test_someone_registering_a_person_meanwhile_refuses_the_store_and_keeps_nothing(setting):
+    with transaction.atomic():
+        plan = roster_plan(
+            by=setting.user, cohort=setting.cohort, applicants=[applicant_for(0), applicant_for(1)]
+        )
+        person = plan.people[1]
+        make_person_with(person.id_number, person.name)
+        with pytest.raises(CoreRefused) as refused:
+            roster_enroll(by=setting.user, plan=plan)
+    assert refused.value.codes == ["changed_meanwhile"]
+    assert enrolled_count(setting) == 1
+    assert not Person.objects.filter(id_number=plan.people[0].id_number).exists()
+
+
+def make_person_with(number: str, name: str) -> Person:
+    resident = parse_resident_id(number)
+    return Person.objects.create(
+        id_number=number, name=name, gender=resident.gender, birth_date=resident.birth_date
+    )
+
+
+def test_another_enterprise_cannot_plan_a_roster_for_the_class(setting):
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        roster_plan(
+            by=setting.world.users["enterprise2"],
+            cohort=setting.cohort,
+            applicants=[applicant_for(0)],
+        )

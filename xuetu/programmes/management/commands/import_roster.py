@@ -19,10 +19,11 @@ from django.utils.translation import override
 
 from xuetu.accounts.choices import Role
 from xuetu.accounts.models import User
+from xuetu.core.imports import ImportFileError, error_workbook
 from xuetu.core.jobs import terminal_bar
 from xuetu.core.problems import Refused
 from xuetu.programmes.models import Cohort
-from xuetu.programmes.roster import RosterFileError, RosterResult, error_workbook, roster_import
+from xuetu.programmes.roster import RosterResult, roster_import
 
 EXIT_ROW_ERRORS = 1
 EXIT_NOT_READ = 2
@@ -115,7 +116,7 @@ class Command(BaseCommand):
             result = roster_import(
                 by=by, cohort=cohort, data=data, dry_run=dry_run, progress=progress
             )
-        except RosterFileError as error:
+        except ImportFileError as error:
             self._fail(str(error))
         except (PermissionDenied, Refused) as error:
             self._fail(_refusal(error))

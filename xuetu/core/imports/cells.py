@@ -1,7 +1,9 @@
 """Reading one cell: accept what real spreadsheets contain, refuse what cannot be trusted.
 
-Pure functions over the values python-calamine gives (str, float, bool, date, datetime);
-each returns the clean value or raises `CellError` with a message for the user.
+Pure functions over the values python-calamine gives (str, float, bool, date, datetime).
+A cleaner takes a cell that is not blank (the column deals with blank cells) and returns the
+clean value or raises `CellError` with a message for the user. Factories (`choice`,
+`person_name`, `integer`, `text`) build the cleaners an import declares per column.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,15 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from xuetu.core.identifiers import (
+    ResidentId,
     normalise_id_number,
     parse_legacy_id,
     parse_resident_id,
     validate_mobile,
 )
 from xuetu.core.problems import say
-from xuetu.programmes.choices import ApprenticeCategory
 
-NAME_MAX_LENGTH = 60  # Person.name
+Cleaner = Callable[[Any], Any]
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -39,15 +42,7 @@ _DATE = re.compile(
     r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
     r"(?:\s+0?0:00(?::00)?)?"  # "2022-03-01 00:00:00", a date pasted from a database
 )
-
-CATEGORIES: dict[str, str] = {
-    "新入职": ApprenticeCategory.NEW_HIRE,
-    "new_hire": ApprenticeCategory.NEW_HIRE,
-    "在岗": ApprenticeCategory.IN_POST,
-    "in_post": ApprenticeCategory.IN_POST,
-    "转岗": ApprenticeCategory.TRANSFERRED,
-    "transferred": ApprenticeCategory.TRANSFERRED,
-}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 YES = frozenset({"是", "yes", "y", "true", "1"})
 NO = frozenset({"否", "no", "n", "false", "0"})
 
@@ -81,8 +76,20 @@ def cell_text(value: Any) -> str:
         return str(int(value))  # calamine reads every number as a float: 1.0 is "1"
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    text = str(value)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return _SPACES.sub(" ", text).strip()
+
+
+def is_blank(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    if not isinstance(value, str):
+        return False
+    stripped = value.strip()
+    # Only non-ASCII text can be blank in other ways (a zero-width space, an ideographic one).
+    return not stripped or (not stripped.isascii() and not cell_text(stripped))
 
 
 def shown(value: Any) -> str:
@@ -92,7 +99,7 @@ def shown(value: Any) -> str:
     return cell_text(value)
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -101,36 +108,61 @@ def squeeze(text: str) -> str:
     return _SPACES.sub("", cell_text(text)).casefold()
 
 
-def parse_name(value: Any) -> str:
-    text = _CJK_GAP.sub("", cell_text(value))
-    if not text:
-        raise required()
-    if any(char.isdigit() for char in text):
-        raise CellError(_("A name has no digits; is this the right column?"), code="name_digits")
-    if len(text) > NAME_MAX_LENGTH:
-        message = say(_("A name has at most %(max)s characters."), max=NAME_MAX_LENGTH)
-        raise CellError(message, code="name_length")
-    return text
+# Text ---------------------------------------------------------------------------------------
+def text(*, max_length: int | None = None) -> Cleaner:
+    """Free text, at most `max_length` characters."""
+
+    def clean(value: Any) -> str:
+        found = cell_text(value)
+        if max_length is not None and len(found) > max_length:
+            message = say(_("At most %(max)s characters."), max=max_length)
+            raise CellError(message, code="too_long")
+        return found
+
+    return clean
 
 
+def person_name(*, max_length: int) -> Cleaner:
+    """A person's name: no digits (a shifted column), the gap in "张 三" closed."""
+
+    def clean(value: Any) -> str:
+        found = _CJK_GAP.sub("", cell_text(value))
+        if not found:
+            raise required()
+        if any(char.isdigit() for char in found):
+            message = _("A name has no digits; is this the right column?")
+            raise CellError(message, code="name_digits")
+        if len(found) > max_length:
+            message = say(_("A name has at most %(max)s characters."), max=max_length)
+            raise CellError(message, code="name_length")
+        return found
+
+    return clean
+
+
+# Identifiers --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class IdNumber:
     number: str  # always 18 characters
     legacy: str = ""  # the 15-digit number as given, when that is what the file holds
+    resident: ResidentId | None = None  # what parse_resident_id read (not for a legacy one)
 
 
-def parse_id_number(value: Any) -> IdNumber:
-    if _is_number(value) or _SCIENTIFIC.fullmatch(cell_text(value)):
+def resident_id(value: Any) -> IdNumber:
+    """A resident ID number; a 15-digit legacy number is read as the 18-character one."""
+    text = cell_text(value)
+    if is_number(value) or _SCIENTIFIC.fullmatch(text):
         raise _excel_number(value)
-    number = normalise_id_number(cell_text(value))
+    number = normalise_id_number(text)
     if not number:
         raise required()
     try:
         if _LEGACY_ID.fullmatch(number):
             return IdNumber(legacy_to_18(parse_legacy_id(number).number), legacy=number)
-        return IdNumber(parse_resident_id(number).number)
+        parsed = parse_resident_id(number)
     except ValidationError as error:
         raise CellError.from_validation(error) from None
+    return IdNumber(parsed.number, resident=parsed)
 
 
 def _excel_number(value: Any) -> CellError:
@@ -152,67 +184,75 @@ def legacy_to_18(number15: str) -> str:
     return body + ric.calc_check_digit(body + "X")  # the last character is ignored
 
 
-def parse_phone(value: Any) -> str:
-    text = cell_text(value)
-    if not text:
-        return ""
+def name_or_id(value: Any) -> str:
+    """A person named by name or ID number; an ID Excel turned into a number cannot match."""
+    if is_number(value):
+        raise _excel_number(value)
+    return cell_text(value)
+
+
+def mobile(value: Any) -> str:
     try:
-        return validate_mobile(text)
+        return validate_mobile(cell_text(value))
     except ValidationError as error:
         raise CellError.from_validation(error) from None
 
 
-def parse_category(value: Any) -> str:
-    text = cell_text(value).casefold().replace(" ", "_").replace("-", "_")
-    if not text:
-        raise required()
-    if text not in CATEGORIES:
-        message = _("Choose 新入职, 在岗 or 转岗 (or new_hire, in_post, transferred).")
-        raise CellError(message, code="category")
-    return CATEGORIES[text]
+# Choices, yes/no, numbers -------------------------------------------------------------------
+def choice(choices: Mapping[str, Any], message: str | Promise, *, code: str = "choice") -> Cleaner:
+    """One of `choices` (keys compared case-folded, with spaces and hyphens as "_")."""
+    folded = {key.casefold(): value for key, value in choices.items()}
+
+    def clean(value: Any) -> Any:
+        key = cell_text(value).casefold().replace(" ", "_").replace("-", "_")
+        if key not in folded:
+            raise CellError(message, code=code)
+        return folded[key]
+
+    return clean
 
 
-def parse_yes_no(value: Any) -> bool:
+def yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = cell_text(value).casefold()
-    if not text:
-        raise required()
-    if text in YES or text in NO:
-        return text in YES
+    found = cell_text(value).casefold()
+    if found in YES or found in NO:
+        return found in YES
     raise CellError(_("Write 是 or 否 (or yes or no)."), code="yes_no")
 
 
-def parse_date(value: Any, *, required_cell: bool) -> dt.date | None:
+def integer(*, minimum: int, maximum: int) -> Cleaner:
+    """A whole number from `minimum` to `maximum`."""
+
+    def clean(value: Any) -> int:
+        found = cell_text(value).replace(",", "")
+        if not _INTEGER.fullmatch(found):
+            raise CellError(_("Write a whole number, e.g. 12."), code="integer")
+        number = int(found)
+        if not minimum <= number <= maximum:
+            message = say(_("Write a number from %(min)s to %(max)s."), min=minimum, max=maximum)
+            raise CellError(message, code="integer_range")
+        return number
+
+    return clean
+
+
+# Dates ---------------------------------------------------------------------------------------
+def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if _is_number(value):
+    if is_number(value):
         message = _("This is a number, not a date: format the cell as a date or type 2022-03-01.")
         raise CellError(message, code="date_number")
-    text = cell_text(value)
-    if not text:
-        if required_cell:
-            raise required()
-        return None
-    return _date_from_text(text)
-
-
-def _date_from_text(text: str) -> dt.date:
-    match = _DATE.fullmatch(text)
+    found = cell_text(value)
+    match = _DATE.fullmatch(found)
     if match is None:
         message = _("Write the date as 2022-03-01, 2022/3/1, 2022.3.1 or 2022年3月1日.")
         raise CellError(message, code="date_format")
     try:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        message = say(_("%(value)s is not a real date."), value=text)
+        message = say(_("%(value)s is not a real date."), value=found)
         raise CellError(message, code="date_impossible") from None
-
-
-def mentor_text(value: Any) -> str:
-    """A mentor's name or ID number; an ID Excel turned into a number cannot be matched."""
-    if _is_number(value):
-        raise _excel_number(value)
-    return cell_text(value)

@@ -14,8 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xuetu.core.imports.result import ImportResult
+from xuetu.core.imports.rows import RowProblem
+from xuetu.core.imports.sheet import Upload, upload_bytes
 from xuetu.core.problems import say
-from xuetu.programmes.roster.problems import RosterResult, RowProblem
 
 ERROR_HEADER = "错误 / Errors"
 ERROR_COLOUR = "FFC7CE"  # Excel's own "bad" red, light enough to read the value through
@@ -23,9 +25,9 @@ ERROR_FILL = PatternFill("solid", fgColor=ERROR_COLOUR)
 NO_FILL = PatternFill(fill_type=None)
 
 
-def error_workbook(data: bytes, result: RosterResult) -> bytes:
+def error_workbook(data: Upload, result: ImportResult) -> bytes:
     """The uploaded file with `错误 / Errors` filled in per row and the bad cells in red."""
-    workbook = _open(data, result)
+    workbook = _open(upload_bytes(data), result)
     sheet = workbook.worksheets[0]
     header_row = result.sheet.header_row
     column = _error_column(sheet, header_row)
@@ -41,7 +43,7 @@ def error_workbook(data: bytes, result: RosterResult) -> bytes:
     return buffer.getvalue()
 
 
-def _open(data: bytes, result: RosterResult) -> Workbook:
+def _open(data: bytes, result: ImportResult) -> Workbook:
     try:
         return load_workbook(io.BytesIO(data))
     except Exception:  # openpyxl is stricter than the reader; fall back to the values

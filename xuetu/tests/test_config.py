@@ -28,7 +28,7 @@ from xuetu.config import (
     masked,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 WORDS = BOOLEAN_WORDS.split("/")
 DB_SCHEMES = ("sqlite", "postgres", "postgresql")
 

@@ -1,72 +1,53 @@
-"""What the import found: one `RowProblem` per bad cell, and the result of a whole file."""
+"""The result of importing one file: the row-by-row report, and what was stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.core.imports.rows import RowProblem
+from xuetu.core.imports.sheet import Sheet
 from xuetu.core.problems import say
 
-if TYPE_CHECKING:
-    from xuetu.programmes.roster.sheet import RosterSheet
-
-ERROR = "error"
-WARNING = "warning"
+NO_ROWS = _("The file has a header row but no rows.")
+IMPORTED = _("%(count)s rows imported.")
+WORKING = _("Importing")
 
 
 @dataclass(frozen=True)
-class RowProblem:
-    """One problem in one cell. `row` is the Excel row number the user sees (header = 1 in
-    the template); `header` is the column's header as written in the file."""
+class Texts:
+    """The words an import uses for its file as a whole; each import may say them in its own
+    terms ("apprentices" rather than "rows")."""
 
-    row: int
-    column: str  # the column's key, e.g. "id_number"
-    header: str
-    message: str | Promise  # lazy: rendered in the language active when shown
-    value: str = ""
-    code: str = ""
-    level: str = ERROR
-
-    @property
-    def is_error(self) -> bool:
-        return self.level == ERROR
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.header,
-            "message": str(self.message),
-            "value": self.value,
-            "field": self.column,
-            "code": self.code,
-            "level": self.level,
-        }
+    no_rows: str | Promise = NO_ROWS
+    imported: str | Promise = IMPORTED  # with %(count)s
+    working: str | Promise = WORKING
 
 
-class RosterFileError(Exception):
-    """The file as a whole cannot be used (not an xlsx, corrupt, no header row, required
-    columns missing): no row was looked at."""
+@dataclass(frozen=True)
+class Stored:
+    """What an import's `write` stored: the rows, their ids, and any other counts."""
 
-    def __init__(self, message: str | Promise, *, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
-
-    def __str__(self) -> str:
-        return str(self.message)
+    count: int
+    ids: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
-class RosterResult:
-    sheet: RosterSheet
+class ImportResult:
+    sheet: Sheet
     problems: list[RowProblem]
     rows: int
     dry_run: bool = False
-    imported: int = 0  # enrollments stored (0 on a dry run or when any row has an error)
-    created_people: int = 0
-    enrollment_ids: list[int] = field(default_factory=list)
+    texts: Texts = field(default_factory=Texts)
+    stored: Stored | None = None  # None on a dry run or when any row has an error
+
+    @property
+    def imported(self) -> int:
+        return self.stored.count if self.stored else 0
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -93,7 +74,7 @@ class RosterResult:
         if self.dry_run:
             text = _("All %(count)s rows are valid; nothing was imported (trial run).")
             return str(say(text, count=self.rows))
-        return str(say(_("%(count)s apprentices imported."), count=self.imported))
+        return str(say(self.texts.imported, count=self.imported))
 
     def as_dict(self) -> dict[str, Any]:
         """The job's result: plain JSON, rendered in the active language."""
@@ -102,7 +83,7 @@ class RosterResult:
             "dry_run": self.dry_run,
             "rows": self.rows,
             "imported": self.imported,
-            "created_people": self.created_people,
+            **(self.stored.counts if self.stored else {}),
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "problems": self.report(),

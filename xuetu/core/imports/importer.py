@@ -1,0 +1,120 @@
+"""The importer: an import declares its columns, its row limit and its checks; the importer
+reads the file, cleans every cell, runs the checks over the whole file, and stores all the
+rows or none.
+
+    spec = ImportSpec(columns=Columns([...]), row_limit=2000, header_key="id_number",
+                      check=check_rows, write=store_rows)
+    result = run_import(spec, upload, context, dry_run=False)
+
+`check(rows, context)` adds problems to the rows and should read what it needs for the whole
+file at once (a fixed number of queries, not some per row); `write(rows, context)` stores
+them with bulk operations. Both run in one transaction, so what `check` read and locked still
+holds when `write` stores; `write` runs only when no row has an error, and a dry run or any
+error rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from django.db import transaction
+
+from xuetu.core.imports.cells import CellError
+from xuetu.core.imports.columns import Columns
+from xuetu.core.imports.result import ImportResult, Stored, Texts
+from xuetu.core.imports.rows import Row
+from xuetu.core.imports.sheet import Sheet, SheetRow, Upload, read_sheet
+
+C = TypeVar("C")
+PROGRESS_STEP = 500  # rows cleaned between two progress reports
+
+
+class Progress(Protocol):
+    """`xuetu.core.jobs.JobProgress` or a terminal bar."""
+
+    def start(self, total: int, message: str = "") -> None: ...
+
+    def advance(self, count: int = 1) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int, message: str = "") -> None:
+        pass
+
+    def advance(self, count: int = 1) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ImportSpec(Generic[C]):
+    """What one kind of import declares. `header_key` is the column whose header marks the
+    header row; `row_limit` is the most data rows a file may hold (the reader stops there)."""
+
+    columns: Columns
+    row_limit: int
+    header_key: str
+    check: Callable[[list[Row], C], None]
+    write: Callable[[list[Row], C], Stored]
+    row_check: Callable[[Row], None] | None = None  # pure checks of one row's clean values
+    texts: Texts = field(default_factory=Texts)
+    result_type: type[ImportResult] = ImportResult
+
+
+def run_import(
+    spec: ImportSpec[C],
+    source: Upload,
+    context: C,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Reads, checks and (unless `dry_run` or any row has an error) stores the file. Raises
+    `ImportFileError` when the file as a whole cannot be used; the result's problems name
+    every bad cell otherwise."""
+    sheet = read_sheet(
+        source,
+        columns=spec.columns,
+        row_limit=spec.row_limit,
+        header_key=spec.header_key,
+        no_rows=spec.texts.no_rows,
+    )
+    progress = progress or NoProgress()
+    progress.start(len(sheet.rows), str(spec.texts.working))
+    rows = clean_rows(spec, sheet, progress)
+    with transaction.atomic():
+        spec.check(rows, context)
+        result = spec.result_type(
+            sheet=sheet,
+            problems=[problem for row in rows for problem in row.problems],
+            rows=len(rows),
+            dry_run=dry_run,
+            texts=spec.texts,
+        )
+        if result.ok and not dry_run:
+            result.stored = spec.write(rows, context)
+        else:
+            transaction.set_rollback(True)
+    return result
+
+
+def clean_rows(spec: ImportSpec[C], sheet: Sheet, progress: Progress) -> list[Row]:
+    rows = []
+    for start in range(0, len(sheet.rows), PROGRESS_STEP):
+        chunk = sheet.rows[start : start + PROGRESS_STEP]
+        rows += [clean_row(spec, sheet, source) for source in chunk]
+        progress.advance(len(chunk))
+    return rows
+
+
+def clean_row(spec: ImportSpec[C], sheet: Sheet, source: SheetRow) -> Row:
+    row = Row(source.number, sheet, source.cells)
+    for column in spec.columns:
+        try:
+            row.values[column.key] = column.read(source.cells.get(column.key, ""))
+        except CellError as error:
+            row.add(column.key, error.message, code=error.code)
+    if spec.row_check is not None:
+        spec.row_check(row)
+    return row
