@@ -959,7 +959,7 @@ def test_importing_into_a_submitted_filing_makes_it_a_draft_again_once(setting):
     assert setting.cohort.status == CohortStatus.DRAFT
     reopened = AuditEvent.objects.filter(action="cohort.reopen", object_id=str(setting.cohort.pk))
     assert reopened.count() == 1
-    assert Notice.objects.filter(text__contains=setting.cohort.code).exists()
+    assert Notice.objects.filter(kind="cohort.reopened", params__code=setting.cohort.code).exists()
 
 
 def test_a_trial_run_or_a_refused_file_leaves_a_submitted_filing_submitted(setting):
