@@ -125,6 +125,8 @@ def imports_in(source: str, module: str, path: str, known: Iterable[str] = ()) -
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
     found: dict[tuple[int, str], Import] = {}
     for node in ast.walk(ast.parse(source, filename=path)):
+        if not isinstance(node, ast.stmt | ast.expr):
+            continue  # no line of its own, and no import (imports and calls are these)
         for target in _targets(node, package, known):
             if target.split(".")[0] == PACKAGE:
                 found.setdefault((node.lineno, target), Import(module, target, node.lineno, path))
@@ -273,7 +275,9 @@ def url_namespaces(root: Path = ROOT) -> dict[str, str]:
 def url_names_in(source: str) -> Iterator[tuple[int, str, str]]:
     """(line, URL name, namespace) of every string in a module that reads like a URL name."""
     for node in ast.walk(ast.parse(source)):
-        text = node.value if isinstance(node, ast.Constant) else None
+        if not isinstance(node, ast.Constant):
+            continue
+        text = node.value
         if isinstance(text, str) and (match := _URL_NAME.match(text)):
             yield node.lineno, text, match.group(1)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from xuetu.accounts.auth import signed_in
 from xuetu.accounts.choices import MANAGER_ROLES, Role
 from xuetu.core import site
 from xuetu.core.access import register_public_urls, register_roles
@@ -22,5 +23,6 @@ def register() -> None:
 
 def welcome(request: HttpRequest) -> dict[str, Any]:
     """Who the user is here: each membership (role and organisation) and the set of roles."""
-    memberships = list(request.user.memberships.select_related("organisation__district"))
+    user = signed_in(request)  # the home page is for signed-in users
+    memberships = list(user.memberships.select_related("organisation__district"))
     return {"memberships": memberships, "roles": {m.role for m in memberships}}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from xuetu.core.access import ScopedQuerySet
 from xuetu.core.ids import ID_PATTERN, parse_id
 from xuetu.core.problems import Refused
 from xuetu.core.views import city_only, scoped_object, visible_to
@@ -96,7 +97,7 @@ class ScopedPermission(permissions.IsAuthenticated):
         return view.user_can_create()
 
 
-class ScopedAPIMixin:
+class ScopedAPIMixin(viewsets.GenericViewSet):
     """Declarations: `model`; `service_object`, the keyword the object goes to its services
     under (default: the model's name); `may_create`, a function of the user."""
 
@@ -105,7 +106,7 @@ class ScopedAPIMixin:
     kwargs: dict[str, Any]
     lookup_value_regex = ID_PATTERN
     service_object: str | None = None
-    may_create: Callable[[Any], bool] = city_only
+    may_create: ClassVar[Callable[[Any], bool]] = city_only
     # Set on actions whose service checks the user's role itself (a reviewer approves a
     # class they may not edit); other writes need `can_manage`.
     service_decides = False
@@ -124,7 +125,9 @@ class ScopedAPIMixin:
         return type(self).may_create(self.request.user)
 
     def object_name(self) -> str:
-        return self.service_object or self.model._meta.model_name
+        name = self.service_object or self.model._meta.model_name
+        assert name is not None  # a model always has its name
+        return name
 
     def filter_by_ids(self, queryset: models.QuerySet, *names: str) -> models.QuerySet:
         """`?cohort=3` style filters. An unknown or hidden id gives an empty list, never
@@ -154,10 +157,11 @@ class ScopedViewSet(ScopedAPIMixin, viewsets.ModelViewSet):
     update_service: Service
     fixed_on_update: tuple[str, ...] = ()
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = self.create_object(serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        assert serializer.instance is not None  # an update's serializer has its object
         serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
 
     def create_object(self, data: dict[str, Any]) -> models.Model:
@@ -241,5 +245,5 @@ class ScopedRelatedField(SafeRelatedField):
     """A foreign key the user may only point at rows they can see; others are 'not found'."""
 
     def get_queryset(self) -> models.QuerySet:
-        queryset = super().get_queryset()
+        queryset = cast(ScopedQuerySet, super().get_queryset())  # always given a scoped one
         return queryset.for_user(self.context["request"].user)

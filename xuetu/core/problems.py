@@ -24,7 +24,7 @@ class Problem:
     """One reason a check fails: a stable code for programs, a message for people."""
 
     code: str
-    message: str | Promise
+    message: str | StrPromise
     field: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:

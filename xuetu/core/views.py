@@ -13,38 +13,40 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.generic.detail import SingleObjectMixin
 
-from xuetu.core.access import can_manage, restrict_choices, scope_for
+from xuetu.core.access import ScopedQuerySet, can_manage, restrict_choices, scope_for
 from xuetu.core.problems import Refused
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # the stubs' name for a lazy str
+
 Service = Callable[..., Any]
+M = TypeVar("M", bound=models.Model)
 
 
 # Access: the two questions every page and API route asks --------------------------------------
-def visible_to(model: type[models.Model], user) -> models.QuerySet:
+def visible_to(model: type[M], user) -> models.QuerySet[M]:
     """The rows of `model` that `user` reaches; any other row does not exist for them."""
-    return model._default_manager.for_user(user)
+    # Every model served here has a ScopedQuerySet manager; the stubs only know Manager.
+    return cast(ScopedQuerySet, model._default_manager).for_user(user)
 
 
-def scoped_object(
-    user, queryset: models.QuerySet, *, change: bool = False, **lookup: Any
-) -> models.Model:
+def scoped_object(user, queryset: models.QuerySet[M], *, change: bool = False, **lookup: Any) -> M:
     """One object from `queryset` (already `visible_to` the user): 404 when it is not there,
     whether it does not exist or belongs to someone else; with `change`, a 403 unless the
     user may change it."""
@@ -112,6 +114,7 @@ def add_problems(form: forms.BaseForm, refused: Refused) -> None:
 
 def label_empty_choices(form: forms.BaseForm) -> None:
     """A filter's empty choice says what it filters ("District: all"), not "---------"."""
+    field: Any  # any field; the branches ask for what they change
     for field in form.fields.values():
         label = _("%(label)s: all") % {"label": capfirst(field.label)}
         if hasattr(field, "empty_label"):
@@ -122,7 +125,7 @@ def label_empty_choices(form: forms.BaseForm) -> None:
 
 
 # The base of every page ---------------------------------------------------------------------
-class ScopedMixin:
+class ScopedMixin(generic.View):
     """Declarations: `model`; `change` (the page changes its object: 403 unless the user may);
     `may_create` (a function of the user); `url_name` when the URL names are not the model's
     name; `service_object`, the keyword the object goes to its services under (default: the
@@ -132,12 +135,13 @@ class ScopedMixin:
     request: HttpRequest
     kwargs: dict[str, Any]
     change = False
-    may_create: Callable[[Any], bool] = city_only
+    may_create: ClassVar[Callable[[Any], bool]] = city_only
+    service: ClassVar[Service]  # on the pages that call one
     url_name: str | None = None
     service_object: str | None = None
-    entry_denied: str | Promise = _("You may not do this.")
+    entry_denied: str | StrPromise = _("You may not do this.")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not self.user_may_enter():
             raise PermissionDenied(self.entry_denied)
         return super().dispatch(request, *args, **kwargs)
@@ -157,7 +161,9 @@ class ScopedMixin:
         return type(self).may_create(self.request.user)
 
     def object_name(self) -> str:
-        return self.service_object or self.url_name or self.model._meta.model_name
+        name = self.service_object or self.url_name or self.model._meta.model_name
+        assert name is not None  # a model always has its name
+        return name
 
     def object_url(self, obj: models.Model) -> str:
         namespace = getattr(self.request.resolver_match, "namespace", "")
@@ -168,7 +174,8 @@ class ScopedMixin:
         return type(self).service(by=self.request.user, **values)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        # Every page but a download (which renders no context) has Django's ContextMixin.
+        context = cast(generic.base.ContextMixin, super()).get_context_data(**kwargs)
         context["opts"] = self.model._meta
         context["can_create"] = self.user_can_create()
         return context
@@ -177,9 +184,10 @@ class ScopedMixin:
 class ScopedListView(ScopedMixin, generic.ListView):
     """A searchable, filterable, paginated list of what the user may see."""
 
+    model: type[models.Model]  # required here, as on a detail page
     paginate_by = 25
     search_fields: tuple[str, ...] = ()
-    filterset_class = None
+    filterset_class: type[Any] | None = None  # a django-filter FilterSet
 
     def get_queryset(self) -> models.QuerySet:
         queryset = super().get_queryset()
@@ -221,27 +229,32 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
 class ScopedDownloadView(ScopedMixin, generic.View):
     """A file about one object, for whoever sees the object (never a public URL)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.object = self.get_object()
         return self.download(self.object)
 
-    def download(self, obj: models.Model) -> HttpResponse:
+    def download(self, obj: Any) -> HttpResponseBase:  # obj: an instance of the page's model
         raise NotImplementedError
 
 
 # Forms whose valid data goes to a service ---------------------------------------------------
-class ServiceFormMixin:
+class ServiceFormMixin(generic.edit.FormMixin):
     """Declarations: `form_class`, `service` (called with `by=` the user and the form's data:
     its `service_fields()` if it has them, else its cleaned data), `done` (the success
     message), `title`. A form that needs the user narrows itself in `for_user(user)`; every
     model choice is narrowed to what the user sees unless `restrict` is False."""
 
-    template_name = "core/form.html"
-    service: Service
+    template_name: str | None = "core/form.html"
+    service: ClassVar[Service]
     restrict = True
-    done: str | Promise | None = None
-    title: str | Promise | None = None
+    done: str | StrPromise | None = None
+    title: str | StrPromise | None = None
     object: models.Model | None
+    # ScopedMixin's, which comes after this in every service form's bases.
+    request: HttpRequest
+    model: type[models.Model]
+    call_service: Callable[..., Any]
+    object_url: Callable[[models.Model], str]
 
     def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
         form = super().get_form(form_class)
@@ -277,19 +290,23 @@ class ServiceFormMixin:
             messages.success(self.request, message)
         return redirect(self.success_url(result))
 
-    def done_message(self, result: Any) -> str | Promise | None:
+    def done_message(self, result: Any) -> str | StrPromise | None:
         return self.done
 
-    def success_url(self, result: Any) -> str:
+    # Django's FormMixin has a success_url attribute, read only by its get_success_url, which
+    # form_valid above never calls; the kit's success_url is this method.
+    def success_url(self, result: Any) -> str:  # type: ignore[override]  # Django's: a str
         """The page of what was created or changed, else of the form's object."""
-        return self.object_url(result if isinstance(result, self.model) else self.object)
+        obj = result if isinstance(result, self.model) else self.object
+        assert obj is not None  # what the form created, or the object it is about
+        return self.object_url(obj)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if self.title:
             context.setdefault("title", self.title)
-        if getattr(self, "object", None) is not None:
-            context.setdefault("cancel_url", self.object_url(self.object))
+        if (obj := getattr(self, "object", None)) is not None:
+            context.setdefault("cancel_url", self.object_url(obj))
         return context
 
 
@@ -313,7 +330,8 @@ class ScopedUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     change = True
 
     def perform(self, form: forms.BaseForm) -> Any:
-        values = {self.object_name(): form.instance, **self.service_kwargs(form)}
+        instance = cast(forms.BaseModelForm, form).instance  # an edit page's form is a model's
+        values = {self.object_name(): instance, **self.service_kwargs(form)}
         self.object = self.call_service(**values)
         return self.object
 
@@ -325,6 +343,7 @@ class ObjectFormView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, generic.F
 
     change = True
     form_object: str | None = None
+    object: Any  # the page's object, always there (as a detail page's)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
@@ -345,7 +364,7 @@ class ObjectFormView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, generic.F
 
 
 # Actions: a state change on one object ------------------------------------------------------
-class ActionView:
+class ActionView(ScopedDetailView):
     """A button on an object's page, mixed in front of that page's detail view:
     `class CohortApprove(ActionView, CohortDetail)`. Declarations: `service` (called with
     `by=` the user, `<service_object>=` the object and the form's data), `form_class` if
@@ -357,10 +376,10 @@ class ActionView:
     a PermissionDenied is a 403. GET asks for confirmation on `core/confirm.html`."""
 
     http_method_names = ["get", "post", "head", "options"]
-    service: Service
+    service: ClassVar[Service]
     form_class: type[forms.BaseForm] | None = None
-    title: str | Promise = _("Confirm")
-    done: str | Promise = _("Done.")
+    title: str | StrPromise = _("Confirm")
+    done: str | StrPromise = _("Done.")
     confirm_template = "core/confirm.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TextIO, TypeVar
+from typing import TextIO, TypeVar, cast
 
 from django.db import transaction
 
@@ -196,7 +196,7 @@ def as_kind(model: type[Org], organisation: Organisation) -> Org:
     """The enterprise or institution row of an organisation, whichever the caller passed."""
     if isinstance(organisation, model):
         return organisation
-    return model.objects.get(pk=organisation.pk)
+    return cast(Org, model.objects.get(pk=organisation.pk))  # the stubs read Organisation's
 
 
 def member(organisation: Organisation, *roles: str) -> User | None:
@@ -211,7 +211,8 @@ def member(organisation: Organisation, *roles: str) -> User | None:
 def reviewer_for(enterprise: Organisation) -> User | None:
     district = User.objects.filter(
         memberships__role=Role.DISTRICT_REVIEWER,
-        memberships__organisation__district_id=enterprise.district_id,
+        # A nullable district: the stubs accept only a set value in a lookup across relations.
+        memberships__organisation__district_id=enterprise.district_id,  # type: ignore[misc]  # a nullable id
     )
     city = User.objects.filter(memberships__role=Role.CITY_ADMIN)
     return district.order_by("pk").first() or city.order_by("pk").first()
@@ -318,7 +319,7 @@ def enrol(
 
 
 # How far each status goes along DESIGN.md §4.
-STEPS = {
+STEPS: dict[str, list[str]] = {
     CohortStatus.DRAFT: [],
     CohortStatus.SUBMITTED: ["submit"],
     CohortStatus.RETURNED: ["submit", "return"],

@@ -6,7 +6,7 @@ Every model-choice field is narrowed to what the user may see by the scoped view
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -45,6 +45,7 @@ def date_field(label: Any, **kwargs: Any) -> forms.DateField:
 
 def one_choice_hidden(field: forms.ModelChoiceField) -> None:
     """A choice with only one answer is not asked: it is filled in and hidden."""
+    assert field.queryset is not None  # every form sets it
     only = list(field.queryset[:2])
     if len(only) == 1:
         # Disabled: the form takes the initial value whatever is posted.
@@ -114,7 +115,8 @@ class PersonByIdMixin(forms.Form):
         return parse_resident_id(self.cleaned_data["id_number"]).number
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         number, name = data.get("id_number"), (data.get("person_name") or "").strip()
         if number and name:
             self.person = Person.objects.filter(id_number=number).first()
@@ -163,7 +165,7 @@ class MentorCreateForm(PersonByIdMixin, forms.ModelForm):
     def for_user(self, user) -> None:
         """The organisations the user manages (the page calls this before validating)."""
         kinds = [OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION]
-        field = self.fields["organisation"]
+        field = cast(forms.ModelChoiceField, self.fields["organisation"])
         field.queryset = Organisation.objects.manageable_by(user).filter(kind__in=kinds)
         one_choice_hidden(field)
 
@@ -181,7 +183,8 @@ class AppointmentForm(forms.Form):
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         runs = Q(enterprise_id=mentor.organisation_id) | Q(institution_id=mentor.organisation_id)
-        self.fields["cohort"].queryset = Cohort.objects.filter(runs).order_by("-planned_start")
+        field = cast(forms.ModelChoiceField, self.fields["cohort"])
+        field.queryset = Cohort.objects.filter(runs).order_by("-planned_start")
 
 
 # Classes (cohorts) ------------------------------------------------------------------------
@@ -221,12 +224,13 @@ class CohortForm(forms.ModelForm):
     def for_user(self, user) -> None:
         """A new class is for an enterprise the user manages (the page calls this)."""
         if "enterprise" in self.fields:
-            field = self.fields["enterprise"]
+            field = cast(forms.ModelChoiceField, self.fields["enterprise"])
             field.queryset = Enterprise.objects.manageable_by(user)
             one_choice_hidden(field)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("institution") and data.get("agreement"):
             data["institution"] = data["agreement"].institution
         return data
@@ -286,8 +290,10 @@ class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
 
     def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise_mentor"].queryset = cohort_mentors(cohort, MentorKind.ENTERPRISE)
-        self.fields["institution_mentor"].queryset = cohort_mentors(cohort, MentorKind.INSTITUTION)
+        enterprise_mentor = cast(forms.ModelChoiceField, self.fields["enterprise_mentor"])
+        enterprise_mentor.queryset = cohort_mentors(cohort, MentorKind.ENTERPRISE)
+        institution_mentor = cast(forms.ModelChoiceField, self.fields["institution_mentor"])
+        institution_mentor.queryset = cohort_mentors(cohort, MentorKind.INSTITUTION)
 
 
 # Enrollments: changes after approval -------------------------------------------------------
@@ -317,7 +323,7 @@ class ChangeMentorForm(forms.Form):
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cohort = enrollment.cohort
-        self.fields["mentor"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["mentor"]).queryset = (
             Mentor.objects.filter(
                 organisation_id__in=[cohort.enterprise_id, cohort.institution_id], is_active=True
             )
@@ -326,7 +332,8 @@ class ChangeMentorForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         mentor, kind = data.get("mentor"), data.get("kind")
         if mentor is not None and kind and mentor.kind != kind:
             self.add_error("mentor", _("This person is not appointed in that role."))
@@ -340,7 +347,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only another open class of the same enterprise (the service checks again).
-        self.fields["to"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = (
             Cohort.objects.filter(enterprise_id=enrollment.cohort.enterprise_id)
             .exclude(pk=enrollment.cohort_id)
             .filter(status__in=TRANSFER_TARGET_STATUSES)

@@ -80,6 +80,7 @@ class KitDetail(ScopedDetailView):
 
 
 class KitApprove(ActionView, KitDetail):
+    form_class: type[forms.BaseForm] | None  # as ActionView declares it (a subclass asks more)
     service, form_class = kit_approve, NoteForm
     title, done = "Approve (kit)", "Approved (kit)."
 

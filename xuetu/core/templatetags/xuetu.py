@@ -22,6 +22,7 @@ def id_for(person: Any, user: Any) -> str:
 @register.simple_tag(takes_context=True)
 def home_panel(context: Context, panel: Panel) -> SafeString:
     """Renders a registered home panel inside the page's context, plus the panel's own."""
+    assert context.template is not None  # the page being rendered
     panel_template = context.template.engine.get_template(panel.template)
     with context.push(**panel.context):
         return panel_template.render(context)

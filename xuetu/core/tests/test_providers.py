@@ -14,7 +14,7 @@ def test_a_hook_nobody_answers_answers_nothing():
 
 
 def test_every_provider_answers_in_the_order_it_registered_and_only_once():
-    asked = Hook("test.loud", "")
+    asked: Hook[int] = Hook("test.loud", "")
 
     def first(x: int) -> int:
         return x + 1
@@ -26,7 +26,7 @@ def test_every_provider_answers_in_the_order_it_registered_and_only_once():
 
 
 def test_a_provider_registered_for_a_block_is_gone_after_it():
-    asked = Hook("test.block", "")
+    asked: Hook[str] = Hook("test.block", "")
     with asked.providing(lambda: "yes"):
         assert asked.answers() == ["yes"]
     assert asked.answers() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -111,7 +113,7 @@ class CohortViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def check(self, request: Request, pk: str | None = None) -> Response:
         """Every problem the submit check would list now (empty: the filing may be submitted)."""
-        problems = services.filing_problems(self.get_object())
+        problems = services.filing_problems(cast(Cohort, self.get_object()))
         return Response({"problems": [p.as_dict() for p in problems]})
 
     submit = transition_action(services.cohort_submit, summary="Submit the filing for review")

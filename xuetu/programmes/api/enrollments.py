@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -145,5 +147,5 @@ class EnrollmentViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every change to the enrollment, by effective date."""
-        events = selectors.enrollment_history(self.get_object())
+        events = selectors.enrollment_history(cast(Enrollment, self.get_object()))
         return Response(EventSerializer(events, many=True).data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ActionView,
@@ -180,7 +181,8 @@ class CohortEdit(ScopedUpdateView):
     service = services.cohort_update
 
     def perform(self, form: django_forms.BaseForm) -> Any:
-        was = form.instance.status  # the form leaves the status alone; the service may not
+        # The form leaves the status alone; the service may not.
+        was = cast(django_forms.BaseModelForm, form).instance.status
         cohort = super().perform(form)
         if was != CohortStatus.DRAFT and cohort.status == CohortStatus.DRAFT:
             messages.warning(self.request, _("The filing is a draft again; submit it when ready."))
@@ -209,7 +211,7 @@ class CohortRosterImport(ObjectFormView):
     def perform(self, form: django_forms.BaseForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = roster_import_start(
-            by=self.request.user,
+            by=signed_in(self.request),
             cohort=self.object,
             filename=upload.name,
             data=upload.read(),

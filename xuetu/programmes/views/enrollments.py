@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.accounts.auth import signed_in
 from xuetu.core.views import ActionView, ScopedDetailView, passes
 from xuetu.programmes import choices, forms, selectors, services
 from xuetu.programmes.choices import (
@@ -98,7 +99,7 @@ class EnrollmentDetail(ScopedDetailView):
         enrollment = self.object
         history = list(selectors.enrollment_history(enrollment))
         for event in history:
-            event.summary = event_summary(event)
+            event.summary = event_summary(event)  # type: ignore[attr-defined]  # for the page
         names = enrollment_actions(self.request.user, enrollment)
         context.update(history=history, can_edit=False)
         context.setdefault("refused", None)
@@ -119,9 +120,9 @@ class EnrollmentDetail(ScopedDetailView):
 def action_form(name: str, enrollment: Enrollment, data: Any = None) -> django_forms.Form:
     form_class = forms.ENROLLMENT_ACTION_FORMS[name]
     needs_enrollment = {"change_mentor", "transfer", "substitute"}
-    extra = {"enrollment": enrollment} if name in needs_enrollment else {}
+    extra: dict[str, Any] = {"enrollment": enrollment} if name in needs_enrollment else {}
     form = form_class(data, prefix=name, **extra)
-    form.action = name
+    form.action = name  # type: ignore[attr-defined]  # which action's form failed
     return form
 
 
@@ -132,7 +133,7 @@ class EnrollmentAction(ActionView, EnrollmentDetail):
     action: str
 
     def check_allowed(self) -> None:
-        services.require_manager(self.request.user, self.object.cohort.enterprise_id)
+        services.require_manager(signed_in(self.request), self.object.cohort.enterprise_id)
 
     def available(self) -> bool:
         return self.action in enrollment_actions(self.request.user, self.object)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +32,8 @@ def set_loads(mentors: Iterable[Mentor]) -> None:
     loads = selectors.mentor_loads(m.pk for m in mentors)
     policy = selectors.current_policy(timezone.localdate())
     for mentor in mentors:
-        mentor.load = loads[mentor.pk]
-        mentor.limit = rules.mentor_limit(mentor.kind, mentor.capacity, policy)
+        mentor.load = loads[mentor.pk]  # type: ignore[attr-defined]  # for the page
+        mentor.limit = rules.mentor_limit(mentor.kind, mentor.capacity, policy)  # type: ignore[attr-defined]  # for the page
 
 
 class MentorList(ScopedListView):
@@ -107,7 +107,7 @@ class AppointmentPdf(ScopedDownloadView):
 
     model = Appointment
 
-    def download(self, letter: Appointment) -> HttpResponse:
+    def download(self, letter: Appointment) -> FileResponse:
         name = f"{letter.number}.pdf"
         if letter.pdf:
             return FileResponse(
