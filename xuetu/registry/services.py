@@ -156,7 +156,8 @@ def person_build(
     the `ResidentId` parse_resident_id already read from it (an import reads each number
     once). Whether it is registered already is the caller's set-based lookup; `checks` is
     the caller's `FieldChecks` for many people at once."""
-    person = Person(name=name.strip(), registered_by=organisation)
+    # By id: the object would cost a descriptor check per person, and nothing reads it.
+    person = Person(name=name.strip(), registered_by_id=organisation.pk if organisation else None)
     if isinstance(id_number, ResidentId):
         person.id_number = id_number.number
         person.gender, person.birth_date = id_number.gender, id_number.birth_date

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from xuetu.core.audit import json_value, request_ip
@@ -75,12 +75,14 @@ def insert_objects(
     model = type(objects[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     _stamp_and_relate(objects, fields)
-    prepare = [(f.attname, _preparer(f)) for f in fields]
-    write = _copy if connection.vendor == "postgresql" else _execute_many
+    db = connections[DEFAULT_DB_ALIAS]
+    prepare = [(f.attname, _preparer(f, db)) for f in fields]
+    write = _copy if db.vendor == "postgresql" else _execute_many
     last = model._default_manager.aggregate(last=models.Max("pk"))["last"] or 0
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for batch in batched(objects, INSERT_BATCH):
-            values = [[prep(getattr(obj, name)) for name, prep in prepare] for obj in batch]
+            # A new object holds every field's value in its __dict__, by attname.
+            values = [[prep(vars(obj)[name]) for name, prep in prepare] for obj in batch]
             write(cursor, model, fields, values)
     _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
     return list(objects)
@@ -159,11 +161,12 @@ def insert_rows(
     lacks takes `same[attname]`, else now() for an auto_now field, else its default. Like
     `bulk_create`, it sends no signals and calls no `save()`."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    fallback = {f.attname: _prepared(f, _fallback(f, same or {})) for f in fields}
-    prepare = [(f.attname, _preparer(f), fallback[f.attname]) for f in fields]
-    write = _copy if connection.vendor == "postgresql" else _execute_many
+    db = connections[DEFAULT_DB_ALIAS]
+    fallback = {f.attname: f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields}
+    prepare = [(f.attname, _preparer(f, db), fallback[f.attname]) for f in fields]
+    write = _copy if db.vendor == "postgresql" else _execute_many
     count = 0
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for batch in batched(rows, INSERT_BATCH):
             values = [
                 [prep(row[name]) if name in row else default for name, prep, default in prepare]
@@ -200,17 +203,37 @@ def _copy(
             copy.write_row(row)
 
 
-def _preparer(field: models.Field) -> Callable[[Any], Any]:
-    """The field's own preparation of a value for the database; a text value for a text
-    field and a JSON value go straight to what `get_db_prep_save` would give."""
+def _preparer(field: models.Field, db: Any) -> Callable[[Any], Any]:
+    """The field's own preparation of a value for the database (`get_db_prep_save`), with
+    the short ways for what needs none: text for a text field, a number or an id as it is,
+    JSON adapted directly; other values (dates, times) prepared once per distinct value."""
+    prepare = field.get_db_prep_save
     if isinstance(field, models.JSONField):
-        adapt = connection.ops.adapt_json_value
+        adapt = db.ops.adapt_json_value
         return lambda value: None if value is None else adapt(value, field.encoder)
     if isinstance(field, models.CharField | models.TextField):
-        return lambda value: value if type(value) is str else _prepared(field, value)
+        return lambda value: value if type(value) is str else prepare(value, db)
     if isinstance(field, models.BooleanField | models.IntegerField | models.ForeignKey):
-        return lambda value: value if type(value) in NUMBERS else _prepared(field, value)
-    return lambda value: _prepared(field, value)
+        return lambda value: value if type(value) in NUMBERS else prepare(value, db)
+    return _remembering(lambda value: prepare(value, db))
+
+
+def _remembering(prepare: Callable[[Any], Any], size: int = 1000) -> Callable[[Any], Any]:
+    memo: dict[tuple[type, Any], Any] = {}
+
+    def prepared(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            found = prepare(value)
+        except TypeError:  # unhashable
+            return prepare(value)
+        if len(memo) < size:
+            memo[key] = found
+        return found
+
+    return prepared
 
 
 def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
@@ -221,17 +244,13 @@ def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
     return field.get_default()
 
 
-def _prepared(field: models.Field, value: Any) -> Any:
-    return field.get_db_prep_save(value, connection)
-
-
 def created_values(obj: models.Model) -> dict[str, Any]:
     """`core.audit.snapshot()` of an object just created, without asking the database for
     its many-to-many values (a new object has none)."""
     concrete, many = _snapshot_fields(type(obj))
-    data = {}
+    data, values = {}, vars(obj)
     for name in concrete:
-        value = getattr(obj, name)
+        value = values[name] if name in values else getattr(obj, name)
         data[name] = value if type(value) in PLAIN else json_value(value)
     data.update({name: [] for name in many})
     return data

@@ -188,11 +188,16 @@ class _Judge:
         self.line_checks = FieldChecks(Enrollment, LINE_FIELDS)
         self.mentor_facts: dict[int, rules.MentorFacts] = {}
         self.qualified: dict[int, list[Problem]] = {}
+        self.owners = {
+            "enterprise_mentor": cohort.enterprise_id,
+            "institution_mentor": cohort.institution_id,
+        }
 
     def admit(self, applicant: Applicant, plan: RosterPlan) -> None:
         """Judges one line; a line without problems takes its mentors' places."""
+        mentors = {role: m for role, m in applicant.mentors.items() if m is not None}
         person, problems = self._person(applicant)
-        problems = problems or self._mentor_problems(applicant)
+        problems = problems or self._mentor_problems(mentors)
         problems = problems or self._eligibility(person, applicant)
         enrollment = None
         if not problems:
@@ -204,7 +209,7 @@ class _Judge:
             plan.people.append(person)
         plan.enrollments.append(enrollment)
         self.enrolled.add(person.id_number)
-        self.loads.update(m.pk for m in applicant.mentors.values() if m is not None)
+        self.loads.update(mentor.pk for mentor in mentors.values())
 
     def _person(self, applicant: Applicant) -> tuple[Person, list[Problem]]:
         if applicant.id_number in self.enrolled:
@@ -227,15 +232,10 @@ class _Judge:
             return Person(), validation_problems(error)
         return person, []
 
-    def _mentor_problems(self, applicant: Applicant) -> list[Problem]:
+    def _mentor_problems(self, chosen: dict[str, Mentor]) -> list[Problem]:
         """`_check_mentors` of enrollment_create, with the places earlier lines took."""
-        owners = {
-            "enterprise_mentor": self.cohort.enterprise_id,
-            "institution_mentor": self.cohort.institution_id,
-        }
-        chosen = {role: m for role, m in applicant.mentors.items() if m is not None}
         for role, mentor in chosen.items():
-            if mentor.organisation_id != owners[role] or ROLE_OF_KIND[mentor.kind] != role:
+            if mentor.organisation_id != self.owners[role] or ROLE_OF_KIND[mentor.kind] != role:
                 return [Problem("invalid", WRONG_MENTOR[role], role)]
             if not mentor.is_active:
                 return [Problem("invalid", _("This mentor is no longer active."), role)]
@@ -285,7 +285,8 @@ class _Judge:
             contract_start=applicant.contract_start,
             contract_end=applicant.contract_end,
             social_insurance=applicant.social_insurance,
-            **applicant.mentors,
+            # By id: the mentors were read and locked already; str() needs only the class.
+            **{f"{role}_id": m.pk if m else None for role, m in applicant.mentors.items()},
         )
         try:
             self.line_checks.check(enrollment)
