@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
-from xuetu.core.imports.bulk import FieldChecks, create_audited, insert_rows
+from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited, insert_rows
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.programmes import rules, selectors
@@ -186,6 +186,7 @@ class _Judge:
         self.loads = Counter(selectors.mentor_loads(mentor_ids))
         self.person_checks = FieldChecks(Person, BUILT_FIELDS)
         self.line_checks = FieldChecks(Enrollment, LINE_FIELDS)
+        self.make_enrollment = Maker(Enrollment)
         self.mentor_facts: dict[int, rules.MentorFacts] = {}
         self.qualified: dict[int, list[Problem]] = {}
         self.owners = {
@@ -277,17 +278,17 @@ class _Judge:
     def _enrollment(
         self, person: Person, applicant: Applicant
     ) -> tuple[Enrollment | None, list[Problem]]:
-        enrollment = Enrollment(
-            cohort=self.cohort,
-            person=person,
+        enrollment = self.make_enrollment(
+            cohort_id=self.cohort.pk,
             planned_end=self.cohort.planned_end,
             category=applicant.category,
             contract_start=applicant.contract_start,
             contract_end=applicant.contract_end,
             social_insurance=applicant.social_insurance,
-            # By id: the mentors were read and locked already; str() needs only the class.
+            # By id: the mentors were read and locked already; str() needs the class only.
             **{f"{role}_id": m.pk if m else None for role, m in applicant.mentors.items()},
         )
+        enrollment.cohort, enrollment.person = self.cohort, person  # kept for str() and ids
         try:
             self.line_checks.check(enrollment)
         except ValidationError as error:
