@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
 from xuetu.core.identifiers import ResidentId, check_uscc, parse_resident_id, validate_mobile
-from xuetu.core.imports.bulk import FieldChecks, create_audited
+from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited
 from xuetu.core.services import record_create, record_update
 from xuetu.registry.models import Enterprise, Institution, Person
 
@@ -188,7 +189,10 @@ def person_build(
     the `ResidentId` parse_resident_id already read from it (an import reads each number
     once). Whether it is registered already is the caller's set-based lookup; `checks` is
     the caller's `FieldChecks` for many people at once."""
-    person = Person(name=name.strip(), registered_by=organisation)
+    # By id: the object would cost a descriptor check per person, and nothing reads it.
+    person = _person_maker()(
+        name=name.strip(), registered_by_id=organisation.pk if organisation else None
+    )
     if isinstance(id_number, ResidentId):
         person.id_number = id_number.number
         person.gender, person.birth_date = id_number.gender, id_number.birth_date
@@ -197,6 +201,11 @@ def person_build(
     _apply_person_fields(person, fields)
     (checks or FieldChecks(Person, BUILT_FIELDS)).check(person)
     return person
+
+
+@functools.cache
+def _person_maker() -> Maker:
+    return Maker(Person)
 
 
 def people_create_bulk(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from xuetu.core.audit import json_value, request_ip
@@ -66,24 +66,44 @@ def insert_objects(
 ) -> list[M]:
     """Inserts new objects with the values `bulk_create` would store (each prepared by its
     field, auto_now fields set on the objects, saved related objects' ids taken over; no
-    signals, no save()), by COPY on PostgreSQL and executemany elsewhere, then reads their
-    ids back in one query by `key`: an attname unique among the new rows `within` selects.
+    signals, no save()). On PostgreSQL the table's sequence hands out their ids first, in
+    one query, and COPY stores them; elsewhere executemany stores them and their ids are
+    read back in one query by `key`, an attname unique among the new rows `within` selects.
     bulk_create compiles its SQL value by value, which for 20,000 rows costs several times
     the insert."""
     if not objects:
         return []
     model = type(objects[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    db = connections[DEFAULT_DB_ALIAS]
+    postgres = db.vendor == "postgresql"
+    fields = [f for f in model._meta.concrete_fields if postgres or not f.primary_key]
     _stamp_and_relate(objects, fields)
-    prepare = [(f.attname, _preparer(f)) for f in fields]
-    write = _copy if connection.vendor == "postgresql" else _execute_many
-    last = model._default_manager.aggregate(last=models.Max("pk"))["last"] or 0
-    with connection.cursor() as cursor:
+    last = _take_ids(db, model, objects) if postgres else _last_id(model)
+    prepare = [(f.attname, _preparer(f, db)) for f in fields]
+    with db.cursor() as cursor:
         for batch in batched(objects, INSERT_BATCH):
-            values = [[prep(getattr(obj, name)) for name, prep in prepare] for obj in batch]
-            write(cursor, model, fields, values)
-    _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
+            # A new object holds every field's value in its __dict__, by attname.
+            values = [[prep(vars(obj)[name]) for name, prep in prepare] for obj in batch]
+            (_copy if postgres else _execute_many)(cursor, model, fields, values)
+    if not postgres:
+        _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, db.alias
     return list(objects)
+
+
+def _take_ids(db: Any, model: type[models.Model], objects: Sequence[models.Model]) -> int:
+    sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    with db.cursor() as cursor:
+        cursor.execute(sql, [model._meta.db_table, model._meta.pk.column, len(objects)])
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
+    return ids[0] - 1
+
+
+def _last_id(model: type[models.Model]) -> int:
+    return model._default_manager.aggregate(last=models.Max("pk"))["last"] or 0
 
 
 def _stamp_and_relate(objects: Sequence[models.Model], fields: list[models.Field]) -> None:
@@ -118,7 +138,7 @@ def _read_back_ids(
     for value, pk in model._default_manager.filter(**within).values_list(key, "pk"):
         obj = by_key.get(value)
         if obj is not None:
-            obj.pk, obj._state.adding, obj._state.db = pk, False, connection.alias
+            obj.pk = pk
     if any(obj.pk is None for obj in objects):
         raise RuntimeError(f"inserted {model._meta.label} rows were not found by {key}")
 
@@ -159,11 +179,12 @@ def insert_rows(
     lacks takes `same[attname]`, else now() for an auto_now field, else its default. Like
     `bulk_create`, it sends no signals and calls no `save()`."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    fallback = {f.attname: _prepared(f, _fallback(f, same or {})) for f in fields}
-    prepare = [(f.attname, _preparer(f), fallback[f.attname]) for f in fields]
-    write = _copy if connection.vendor == "postgresql" else _execute_many
+    db = connections[DEFAULT_DB_ALIAS]
+    fallback = {f.attname: f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields}
+    prepare = [(f.attname, _preparer(f, db), fallback[f.attname]) for f in fields]
+    write = _copy if db.vendor == "postgresql" else _execute_many
     count = 0
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for batch in batched(rows, INSERT_BATCH):
             values = [
                 [prep(row[name]) if name in row else default for name, prep, default in prepare]
@@ -200,17 +221,37 @@ def _copy(
             copy.write_row(row)
 
 
-def _preparer(field: models.Field) -> Callable[[Any], Any]:
-    """The field's own preparation of a value for the database; a text value for a text
-    field and a JSON value go straight to what `get_db_prep_save` would give."""
+def _preparer(field: models.Field, db: Any) -> Callable[[Any], Any]:
+    """The field's own preparation of a value for the database (`get_db_prep_save`), with
+    the short ways for what needs none: text for a text field, a number or an id as it is,
+    JSON adapted directly; other values (dates, times) prepared once per distinct value."""
+    prepare = field.get_db_prep_save
     if isinstance(field, models.JSONField):
-        adapt = connection.ops.adapt_json_value
+        adapt = db.ops.adapt_json_value
         return lambda value: None if value is None else adapt(value, field.encoder)
     if isinstance(field, models.CharField | models.TextField):
-        return lambda value: value if type(value) is str else _prepared(field, value)
+        return lambda value: value if type(value) is str else prepare(value, db)
     if isinstance(field, models.BooleanField | models.IntegerField | models.ForeignKey):
-        return lambda value: value if type(value) in NUMBERS else _prepared(field, value)
-    return lambda value: _prepared(field, value)
+        return lambda value: value if type(value) in NUMBERS else prepare(value, db)
+    return _remembering(lambda value: prepare(value, db))
+
+
+def _remembering(prepare: Callable[[Any], Any], size: int = 1000) -> Callable[[Any], Any]:
+    memo: dict[tuple[type, Any], Any] = {}
+
+    def prepared(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            found = prepare(value)
+        except TypeError:  # unhashable
+            return prepare(value)
+        if len(memo) < size:
+            memo[key] = found
+        return found
+
+    return prepared
 
 
 def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
@@ -221,17 +262,37 @@ def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
     return field.get_default()
 
 
-def _prepared(field: models.Field, value: Any) -> Any:
-    return field.get_db_prep_save(value, connection)
+class Maker:
+    """New objects of one model by the quick path of `Model.__init__` (values by position,
+    as objects read from the database are made), each field's default for what is not
+    given: for 20,000 objects, half the time of keyword arguments. Relations go by id
+    (`cohort_id=`); assign a related object afterwards where it must stay cached."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.position = {f.attname: i for i, f in enumerate(fields)}
+        self.template = [None if f.primary_key else f.get_default() for f in fields]
+        self.fresh = [
+            (i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)
+        ]
+
+    def __call__(self, **values: Any) -> Any:
+        row = self.template.copy()
+        for index, field in self.fresh:  # a callable default (dict, now) is called each time
+            row[index] = field.get_default()
+        for name, value in values.items():
+            row[self.position[name]] = value
+        return self.model(*row)
 
 
 def created_values(obj: models.Model) -> dict[str, Any]:
     """`core.audit.snapshot()` of an object just created, without asking the database for
     its many-to-many values (a new object has none)."""
     concrete, many = _snapshot_fields(type(obj))
-    data = {}
+    data, values = {}, vars(obj)
     for name in concrete:
-        value = getattr(obj, name)
+        value = values[name] if name in values else getattr(obj, name)
         data[name] = value if type(value) in PLAIN else json_value(value)
     data.update({name: [] for name in many})
     return data

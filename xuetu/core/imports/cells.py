@@ -87,9 +87,9 @@ def is_blank(value: Any) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    stripped = value.strip()
-    # Only non-ASCII text can be blank in other ways (a zero-width space, an ideographic one).
-    return not stripped or (not stripped.isascii() and not cell_text(stripped))
+    stripped = value.strip()  # also the ideographic space and other Unicode spaces
+    # What else can make a cell look empty is an invisible character (a zero-width space).
+    return not stripped or (not stripped.isascii() and not _INVISIBLE.sub("", stripped).strip())
 
 
 def shown(value: Any) -> str:

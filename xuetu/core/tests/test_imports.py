@@ -39,7 +39,7 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import FieldChecks, insert_objects, insert_rows
+from xuetu.core.imports.bulk import FieldChecks, Maker, insert_objects, insert_rows
 from xuetu.core.models import AuditEvent, Job
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}
@@ -424,3 +424,11 @@ def test_inserted_objects_hold_what_bulk_create_stores_and_get_their_ids():
         return [{k: v for k, v in row.items() if k not in skip} for row in rows]
 
     assert stored("inserted") == stored("by bulk_create") and len(made) == 3
+
+
+def test_a_maker_builds_what_keyword_arguments_build_with_fresh_callable_defaults():
+    make = Maker(Job)
+    quick, slow = make(kind="import", owner_id=7, done=2), Job(kind="import", owner_id=7, done=2)
+    fields = [f.attname for f in Job._meta.concrete_fields]
+    assert [getattr(quick, f) for f in fields] == [getattr(slow, f) for f in fields]
+    assert quick._state.adding and make().params is not make().params  # a dict each

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
-from xuetu.core.imports.bulk import FieldChecks, create_audited, insert_rows
+from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited, insert_rows
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.core.services import actor, lock
@@ -187,13 +187,19 @@ class _Judge:
         self.loads = Counter(selectors.mentor_loads(mentor_ids))
         self.person_checks = FieldChecks(Person, BUILT_FIELDS)
         self.line_checks = FieldChecks(Enrollment, LINE_FIELDS)
+        self.make_enrollment = Maker(Enrollment)
         self.mentor_facts: dict[int, rules.MentorFacts] = {}
         self.qualified: dict[int, list[Problem]] = {}
+        self.owners = {
+            "enterprise_mentor": cohort.enterprise_id,
+            "institution_mentor": cohort.institution_id,
+        }
 
     def admit(self, applicant: Applicant, plan: RosterPlan) -> None:
         """Judges one line; a line without problems takes its mentors' places."""
+        mentors = {role: m for role, m in applicant.mentors.items() if m is not None}
         person, problems = self._person(applicant)
-        problems = problems or self._mentor_problems(applicant)
+        problems = problems or self._mentor_problems(mentors)
         problems = problems or self._eligibility(person, applicant)
         enrollment = None
         if not problems:
@@ -205,7 +211,7 @@ class _Judge:
             plan.people.append(person)
         plan.enrollments.append(enrollment)
         self.enrolled.add(person.id_number)
-        self.loads.update(m.pk for m in applicant.mentors.values() if m is not None)
+        self.loads.update(mentor.pk for mentor in mentors.values())
 
     def _person(self, applicant: Applicant) -> tuple[Person, list[Problem]]:
         if applicant.id_number in self.enrolled:
@@ -228,15 +234,10 @@ class _Judge:
             return Person(), validation_problems(error)
         return person, []
 
-    def _mentor_problems(self, applicant: Applicant) -> list[Problem]:
+    def _mentor_problems(self, chosen: dict[str, Mentor]) -> list[Problem]:
         """`_check_mentors` of enrollment_create, with the places earlier lines took."""
-        owners = {
-            "enterprise_mentor": self.cohort.enterprise_id,
-            "institution_mentor": self.cohort.institution_id,
-        }
-        chosen = {role: m for role, m in applicant.mentors.items() if m is not None}
         for role, mentor in chosen.items():
-            if mentor.organisation_id != owners[role] or ROLE_OF_KIND[mentor.kind] != role:
+            if mentor.organisation_id != self.owners[role] or ROLE_OF_KIND[mentor.kind] != role:
                 return [Problem("invalid", WRONG_MENTOR[role], role)]
             if not mentor.is_active:
                 return [Problem("invalid", _("This mentor is no longer active."), role)]
@@ -278,16 +279,17 @@ class _Judge:
     def _enrollment(
         self, person: Person, applicant: Applicant
     ) -> tuple[Enrollment | None, list[Problem]]:
-        enrollment = Enrollment(
-            cohort=self.cohort,
-            person=person,
+        enrollment = self.make_enrollment(
+            cohort_id=self.cohort.pk,
             planned_end=self.cohort.planned_end,
             category=applicant.category,
             contract_start=applicant.contract_start,
             contract_end=applicant.contract_end,
             social_insurance=applicant.social_insurance,
-            **applicant.mentors,
+            # By id: the mentors were read and locked already; str() needs the class only.
+            **{f"{role}_id": m.pk if m else None for role, m in applicant.mentors.items()},
         )
+        enrollment.cohort, enrollment.person = self.cohort, person  # kept for str() and ids
         try:
             self.line_checks.check(enrollment)
         except ValidationError as error:
