@@ -119,8 +119,9 @@ def _stamp_and_relate(objects: Sequence[models.Model], fields: list[models.Field
                 obj, field.attname, now if isinstance(field, models.DateTimeField) else now.date()
             )
         for field in relations:
-            if getattr(obj, field.attname) is None and field.is_cached(obj):
-                related = field.get_cached_value(obj)
+            # A relation field (`relations` holds only those) caches the related object.
+            if getattr(obj, field.attname) is None and field.is_cached(obj):  # type: ignore[attr-defined]
+                related = field.get_cached_value(obj)  # type: ignore[attr-defined]
                 if related is not None and related.pk is None:
                     raise ValueError(f"{field.name} of {obj!r} is not saved yet")
                 if related is not None:

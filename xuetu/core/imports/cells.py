@@ -13,10 +13,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
@@ -28,6 +27,9 @@ from xuetu.core.identifiers import (
     validate_mobile,
 )
 from xuetu.core.problems import say
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Cleaner = Callable[[Any], Any]
 
@@ -48,7 +50,7 @@ NO = frozenset({"否", "no", "n", "false", "0"})
 
 
 class CellError(Exception):
-    def __init__(self, message: str | Promise, *, code: str) -> None:
+    def __init__(self, message: str | StrPromise, *, code: str) -> None:
         super().__init__(message)
         self.message, self.code = message, code
 
@@ -199,7 +201,9 @@ def mobile(value: Any) -> str:
 
 
 # Choices, yes/no, numbers -------------------------------------------------------------------
-def choice(choices: Mapping[str, Any], message: str | Promise, *, code: str = "choice") -> Cleaner:
+def choice(
+    choices: Mapping[str, Any], message: str | StrPromise, *, code: str = "choice"
+) -> Cleaner:
     """One of `choices` (keys compared case-folded, with spaces and hyphens as "_")."""
     folded = {key.casefold(): value for key, value in choices.items()}
 

@@ -197,7 +197,13 @@ def test_an_upload_may_be_bytes_a_path_an_open_file_or_an_uploaded_file(tmp_path
     data = xlsx([good(0), good(1)])
     path = tmp_path / "名单.xlsx"
     path.write_bytes(data)
-    sources = [data, path, str(path), io.BytesIO(data), SimpleUploadedFile("a.xlsx", data)]
+    sources: list[Any] = [
+        data,
+        path,
+        str(path),
+        io.BytesIO(data),
+        SimpleUploadedFile("a.xlsx", data),
+    ]
     with path.open("rb") as handle:
         sources.append(handle)
         results = [run_import(SPEC, source, Context(), dry_run=True) for source in sources]
@@ -365,7 +371,7 @@ def test_bulk_creation_runs_the_same_queries_for_5_and_50_objects():
 
 @pytest.mark.django_db
 def test_inserted_rows_get_their_defaults_and_one_timestamp():
-    rows = [{"object_id": "1"}, {"object_id": "2", "after": {"a": 1}}]
+    rows: list[dict[str, Any]] = [{"object_id": "1"}, {"object_id": "2", "after": {"a": 1}}]
     count = insert_rows(AuditEvent, rows, same={"action": "x.create", "object_type": "x.x"})
     first, second = AuditEvent.objects.filter(action="x.create").order_by("pk")
     assert count == 2 and (first.after, second.after) == (None, {"a": 1})

@@ -140,6 +140,7 @@ def check_against_stored(row: Row, context: RosterContext) -> None:
 
 
 def _check_person(row: Row, number: cells.IdNumber, context: RosterContext) -> None:
+    assert context.facts is not None  # read by check_rows before any row is checked
     if number.number in context.facts.enrolled:
         message = _("This person is already on this class's roster.")
         row.add("id_number", message, code="already_enrolled")

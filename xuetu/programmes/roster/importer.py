@@ -48,6 +48,7 @@ class RosterResult(ImportResult):
 
 def write_rows(rows: list[Row], context: RosterContext) -> Stored:
     """Stores the plan `check_rows` made, and the import as one event of the class."""
+    assert context.plan is not None  # made by check_rows, which runs first
     stored = roster_enroll(by=context.by, plan=context.plan)
     created = len(stored.people)
     audit_record(

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -160,7 +161,7 @@ def roster_enroll(*, by: User | None, plan: RosterPlan) -> RosterStored:
 
 def _history(by: User | None, cohort: Cohort, enrollments: list[Enrollment]) -> None:
     """The ENROLLED entry of each enrollment's history, as `enrollment_create` writes it."""
-    same = {
+    same: dict[str, Any] = {
         "kind": EnrollmentEventKind.ENROLLED,
         "effective_date": cohort.planned_start,
         "by_id": actor(by).pk if actor(by) is not None else None,
