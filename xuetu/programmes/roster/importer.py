@@ -11,16 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
-from xuetu.core.access import can_manage
 from xuetu.core.audit import audit_record
 from xuetu.core.imports import ImportResult, ImportSpec, Progress, Row, Stored, Texts, run_import
 from xuetu.core.imports.sheet import Upload
 from xuetu.core.problems import Problem, Refused
+from xuetu.core.views import scoped_object, visible_to
 from xuetu.programmes import choices
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster.checks import RosterContext, check_row, check_rows
@@ -82,10 +80,7 @@ def roster_check_can_import(*, by: User, cohort: Cohort) -> None:
     """Another organisation's class does not exist for `by` (404, as everywhere); one they
     can see but not manage (a reviewer, the institution) is a 403; a class whose roster is
     closed (approved and after) changes through its roster actions instead."""
-    if not Cohort.objects.for_user(by).filter(pk=cohort.pk).exists():
-        raise Http404
-    if not can_manage(by, cohort):
-        raise PermissionDenied(_("Only a manager of the class's enterprise can import a roster."))
+    scoped_object(by, visible_to(Cohort, by), change=True, pk=cohort.pk)
     if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         message = _("The roster of an approved class changes through its roster actions.")
         raise Refused([Problem("roster_closed", message, "status")])
