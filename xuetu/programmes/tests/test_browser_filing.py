@@ -119,9 +119,9 @@ class Person:
             toggler = page.locator("button.navbar-toggler")
             if toggler.is_visible():
                 toggler.click()
+            page.click(f"[data-testid=language-switch] button[value={self.language}]")
             # The switch posts and reloads: wait for the new page, not the one already loaded.
-            with page.expect_navigation():
-                page.click(f"[data-testid=language-switch] button[value={self.language}]")
+            page.wait_for_function(f"document.documentElement.lang === '{self.language}'")
         assert page.locator("html").get_attribute("lang") == self.language
 
     def open(self, path: str) -> None:
