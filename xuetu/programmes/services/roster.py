@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -242,9 +242,10 @@ class _Judge:
                 return [Problem("invalid", _("This mentor is no longer active."), role)]
         problems: list[Problem] = []
         for role, mentor in chosen.items():
-            facts = replace(self._mentor_facts(mentor), load=self.loads[mentor.pk])
+            facts = self._mentor_facts(mentor)  # load 0: the places taken count as adding
             found = self._qualification(mentor, facts)
-            found += rules.capacity_problems(facts, self.policy, adding=1)
+            taken = self.loads[mentor.pk]
+            found += rules.capacity_problems(facts, self.policy, adding=taken + 1)
             problems += [problem.on(role) for problem in found]
         return problems
 
