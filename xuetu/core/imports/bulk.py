@@ -183,19 +183,24 @@ def insert_rows(
     `bulk_create`, it sends no signals and calls no `save()`."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     db = connections[DEFAULT_DB_ALIAS]
-    fallback = {f.attname: f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields}
-    prepare = [(f.attname, _preparer(f, db), fallback[f.attname]) for f in fields]
+    base = [f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields]
+    place = {f.attname: (i, _preparer(f, db)) for i, f in enumerate(fields)}
     write = _copy if db.vendor == "postgresql" else _execute_many
     count = 0
     with db.cursor() as cursor:
         for batch in batched(rows, INSERT_BATCH):
-            values = [
-                [prep(row[name]) if name in row else default for name, prep, default in prepare]
-                for row in batch
-            ]
+            values = [_row_values(base, place, row) for row in batch]
             write(cursor, model, fields, values)
             count += len(values)
     return count
+
+
+def _row_values(base: list, place: dict[str, tuple[int, Callable]], row: dict) -> list:
+    values = base.copy()
+    for name, value in row.items():
+        index, prepare = place[name]
+        values[index] = prepare(value)
+    return values
 
 
 def _execute_many(

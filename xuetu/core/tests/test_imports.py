@@ -448,3 +448,19 @@ def test_a_maker_builds_what_keyword_arguments_build_with_fresh_callable_default
     assert quick._state.adding and make().params is not make().params  # a dict each
     with pytest.raises(TypeError, match="no field"):
         make(owner=7)
+
+
+@pytest.mark.django_db
+def test_each_distinct_value_of_a_column_is_cleaned_once_and_reported_on_every_row():
+    calls: list[Any] = []
+
+    def counted(value: Any) -> Any:
+        calls.append(value)
+        return cells.yes_no(value)
+
+    columns = Columns([*(c for c in COLUMNS if c.key != "ok"), Column("ok", "合格", counted)])
+    spec = replace(SPEC, columns=columns)
+    rows = [[*good(i)[:4], answer, ""] for i, answer in enumerate(["是", "是", "也许", "也许"])]
+    result = run_import(spec, xlsx(rows), Context())
+    assert sorted(calls) == ["也许", "是"]
+    assert [(p["row"], p["code"]) for p in result.report()] == [(4, "yes_no"), (5, "yes_no")]
