@@ -39,7 +39,8 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import FieldChecks, Maker, insert_objects, insert_rows
+from xuetu.core.imports.bulk import insert_objects, insert_rows
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.models import AuditEvent, Job
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
-from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited, insert_rows
+from xuetu.core.imports.bulk import create_audited, insert_rows
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.programmes import rules, selectors
