@@ -80,11 +80,9 @@ def insert_objects(
     _stamp_and_relate(objects, fields)
     last = _take_ids(db, model, objects) if postgres else _last_id(model)
     prepare = [(f.attname, _preparer(f, db)) for f in fields]
-    with db.cursor() as cursor:
-        for batch in batched(objects, INSERT_BATCH):
-            # A new object holds every field's value in its __dict__, by attname.
-            values = [[prep(vars(obj)[name]) for name, prep in prepare] for obj in batch]
-            (_copy if postgres else _execute_many)(cursor, model, fields, values)
+    # A new object holds every field's value in its __dict__, by attname.
+    values = ([prep(vars(obj)[name]) for name, prep in prepare] for obj in objects)
+    _write(db, model, fields, values)
     if not postgres:
         _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
     for obj in objects:
@@ -174,22 +172,16 @@ def insert_rows(
     same: dict[str, Any] | None = None,
 ) -> int:
     """Inserts rows whose ids nobody needs back (audit events, history), each value prepared
-    by its field as the ORM would, in batches: PostgreSQL's COPY, elsewhere one prepared
-    INSERT run over the batch (`executemany`). A row gives values by attname; a field it
+    by its field as the ORM would: by PostgreSQL's COPY, elsewhere by one prepared INSERT
+    run over each batch (`executemany`). A row gives values by attname; a field it
     lacks takes `same[attname]`, else now() for an auto_now field, else its default. Like
-    `bulk_create`, it sends no signals and calls no `save()`."""
+    `bulk_create`, it sends no signals and calls no `save()`. The rows are taken from
+    `rows` while COPY runs, so making one must not ask the database anything."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     db = connections[DEFAULT_DB_ALIAS]
     base = [f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields]
     place = {f.attname: (i, _preparer(f, db)) for i, f in enumerate(fields)}
-    write = _copy if db.vendor == "postgresql" else _execute_many
-    count = 0
-    with db.cursor() as cursor:
-        for batch in batched(rows, INSERT_BATCH):
-            values = [_row_values(base, place, row) for row in batch]
-            write(cursor, model, fields, values)
-            count += len(values)
-    return count
+    return _write(db, model, fields, (_row_values(base, place, row) for row in rows))
 
 
 def _row_values(base: list, place: dict[str, tuple[int, Callable]], row: dict) -> list:
@@ -200,30 +192,31 @@ def _row_values(base: list, place: dict[str, tuple[int, Callable]], row: dict) -
     return values
 
 
-def _execute_many(
-    cursor: Any, model: type[models.Model], fields: list[models.Field], values: list[list]
-) -> None:
-    ops = connection.ops
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+def _write(
+    db: Any, model: type[models.Model], fields: list[models.Field], values: Iterable[list]
+) -> int:
+    """The rows, as they are built: one COPY on PostgreSQL, so the server stores a row while
+    the next ones are made (it only has the rest to finish at the end); elsewhere one
+    prepared INSERT run over each batch."""
+    ops = db.ops
     table = ops.quote_name(model._meta.db_table)
-    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
-
-
-def _copy(
-    cursor: Any, model: type[models.Model], fields: list[models.Field], values: list[list]
-) -> None:
-    # Tens of thousands of rows: COPY takes a fraction of the round trips an INSERT each
-    # needs, and the values are the same ones the ORM would have sent.
-    ops = connection.ops
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    table = ops.quote_name(model._meta.db_table)
-    with (
-        connection.wrap_database_errors,  # IntegrityError as Django raises it elsewhere
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in values:
-            copy.write_row(row)
+    count = 0
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            with (
+                db.wrap_database_errors,  # IntegrityError as Django raises it elsewhere
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in values:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for batch in batched(values, INSERT_BATCH):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 def _preparer(field: models.Field, db: Any) -> Callable[[Any], Any]:
