@@ -14,7 +14,8 @@ from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.access import scope_for
 from xuetu.core.identifiers import ResidentId, check_uscc, parse_resident_id, validate_mobile
-from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited
+from xuetu.core.imports.bulk import create_audited
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.services import record_create, record_update
 from xuetu.registry.models import Enterprise, Institution, Person
 

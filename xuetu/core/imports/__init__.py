@@ -16,13 +16,13 @@ reports every problem row by row, writes the error copy, and stores all rows or 
 
 Modules: `sheet` (the one reading entry point), `cells` (cleaners), `columns`, `rows`
 (problems on rows), `importer` (the spec and the run), `result`, `report` (the error copy),
-`bulk` (lookups in slices; field checks without queries; bulk inserts of new objects and of
-rows nobody needs the ids of, by COPY or executemany; one audit event per created object).
+`objects` (new objects built fast and checked without queries), `bulk` (lookups in slices;
+bulk inserts of new objects and of rows nobody needs the ids of, by COPY or executemany;
+one audit event per created object).
 """
 
 from xuetu.core.imports import cells
 from xuetu.core.imports.bulk import (
-    FieldChecks,
     audit_created,
     create_audited,
     in_slices,
@@ -32,6 +32,7 @@ from xuetu.core.imports.bulk import (
 from xuetu.core.imports.cells import CellError
 from xuetu.core.imports.columns import Column, Columns
 from xuetu.core.imports.importer import ImportSpec, NoProgress, Progress, run_import
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.imports.report import ERROR_COLOUR, ERROR_HEADER, error_workbook
 from xuetu.core.imports.result import ImportResult, Stored, Texts
 from xuetu.core.imports.rows import (
@@ -58,6 +59,7 @@ __all__ = [
     "ImportFileError",
     "ImportResult",
     "ImportSpec",
+    "Maker",
     "NoProgress",
     "Progress",
     "Row",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
@@ -80,11 +80,9 @@ def insert_objects(
     _stamp_and_relate(objects, fields)
     last = _take_ids(db, model, objects) if postgres else _last_id(model)
     prepare = [(f.attname, _preparer(f, db)) for f in fields]
-    with db.cursor() as cursor:
-        for batch in batched(objects, INSERT_BATCH):
-            # A new object holds every field's value in its __dict__, by attname.
-            values = [[prep(vars(obj)[name]) for name, prep in prepare] for obj in batch]
-            (_copy if postgres else _execute_many)(cursor, model, fields, values)
+    # A new object holds every field's value in its __dict__, by attname.
+    values = ([prep(vars(obj)[name]) for name, prep in prepare] for obj in objects)
+    _write(db, model, fields, values)
     if not postgres:
         _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
     for obj in objects:
@@ -175,61 +173,61 @@ def insert_rows(
     same: dict[str, Any] | None = None,
 ) -> int:
     """Inserts rows whose ids nobody needs back (audit events, history), each value prepared
-    by its field as the ORM would, in batches: PostgreSQL's COPY, elsewhere one prepared
-    INSERT run over the batch (`executemany`). A row gives values by attname; a field it
+    by its field as the ORM would: by PostgreSQL's COPY, elsewhere by one prepared INSERT
+    run over each batch (`executemany`). A row gives values by attname; a field it
     lacks takes `same[attname]`, else now() for an auto_now field, else its default. Like
-    `bulk_create`, it sends no signals and calls no `save()`."""
+    `bulk_create`, it sends no signals and calls no `save()`. The rows are taken from
+    `rows` while COPY runs, so making one must not ask the database anything."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     db = connections[DEFAULT_DB_ALIAS]
-    fallback = {f.attname: f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields}
-    prepare = [(f.attname, _preparer(f, db), fallback[f.attname]) for f in fields]
-    write = _copy if db.vendor == "postgresql" else _execute_many
+    base = [f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields]
+    place = {f.attname: (i, _preparer(f, db)) for i, f in enumerate(fields)}
+    return _write(db, model, fields, (_row_values(base, place, row) for row in rows))
+
+
+def _row_values(base: list, place: dict[str, tuple[int, Callable]], row: dict) -> list:
+    values = base.copy()
+    for name, value in row.items():
+        index, prepare = place[name]
+        values[index] = prepare(value)
+    return values
+
+
+def _write(
+    db: Any, model: type[models.Model], fields: list[models.Field], values: Iterable[list]
+) -> int:
+    """The rows, as they are built: one COPY on PostgreSQL, so the server stores a row while
+    the next ones are made (it only has the rest to finish at the end); elsewhere one
+    prepared INSERT run over each batch."""
+    ops = db.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
     count = 0
     with db.cursor() as cursor:
-        for batch in batched(rows, INSERT_BATCH):
-            values = [
-                [prep(row[name]) if name in row else default for name, prep, default in prepare]
-                for row in batch
-            ]
-            write(cursor, model, fields, values)
-            count += len(values)
+        if db.vendor == "postgresql":
+            with (
+                db.wrap_database_errors,  # IntegrityError as Django raises it elsewhere
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in values:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for batch in batched(values, INSERT_BATCH):
+            cursor.executemany(sql, batch)
+            count += len(batch)
     return count
-
-
-def _execute_many(
-    cursor: Any, model: type[models.Model], fields: list[models.Field], values: list[list]
-) -> None:
-    ops = connection.ops
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = ops.quote_name(model._meta.db_table)
-    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
-
-
-def _copy(
-    cursor: Any, model: type[models.Model], fields: list[models.Field], values: list[list]
-) -> None:
-    # Tens of thousands of rows: COPY takes a fraction of the round trips an INSERT each
-    # needs, and the values are the same ones the ORM would have sent.
-    ops = connection.ops
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    table = ops.quote_name(model._meta.db_table)
-    with (
-        connection.wrap_database_errors,  # IntegrityError as Django raises it elsewhere
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in values:
-            copy.write_row(row)
 
 
 def _preparer(field: models.Field, db: Any) -> Callable[[Any], Any]:
     """The field's own preparation of a value for the database (`get_db_prep_save`), with
     the short ways for what needs none: text for a text field, a number or an id as it is,
-    JSON adapted directly; other values (dates, times) prepared once per distinct value."""
+    JSON as its text; other values (dates, times) prepared once per distinct value."""
     prepare = field.get_db_prep_save
     if isinstance(field, models.JSONField):
-        adapt = db.ops.adapt_json_value
-        return lambda value: None if value is None else adapt(value, field.encoder)
+        # As text, which both COPY and executemany take (PostgreSQL reads it as jsonb).
+        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
     if isinstance(field, models.CharField | models.TextField):
         return lambda value: value if type(value) is str else prepare(value, db)
     if isinstance(field, models.BooleanField | models.IntegerField | models.ForeignKey):
@@ -263,30 +261,6 @@ def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
     return field.get_default()
 
 
-class Maker:
-    """New objects of one model by the quick path of `Model.__init__` (values by position,
-    as objects read from the database are made), each field's default for what is not
-    given: for 20,000 objects, half the time of keyword arguments. Relations go by id
-    (`cohort_id=`); assign a related object afterwards where it must stay cached."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        fields = model._meta.concrete_fields
-        self.model = model
-        self.position = {f.attname: i for i, f in enumerate(fields)}
-        self.template = [None if f.primary_key else f.get_default() for f in fields]
-        self.fresh = [
-            (i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)
-        ]
-
-    def __call__(self, **values: Any) -> Any:
-        row = self.template.copy()
-        for index, field in self.fresh:  # a callable default (dict, now) is called each time
-            row[index] = field.get_default()
-        for name, value in values.items():
-            row[self.position[name]] = value
-        return self.model(*row)
-
-
 def created_values(obj: models.Model) -> dict[str, Any]:
     """`core.audit.snapshot()` of an object just created, without asking the database for
     its many-to-many values (a new object has none)."""
@@ -304,58 +278,3 @@ def _snapshot_fields(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[
     meta = model._meta
     concrete = tuple(f.attname for f in meta.concrete_fields if not f.primary_key)
     return concrete, tuple(f.name for f in meta.many_to_many)
-
-
-class FieldChecks:
-    """`full_clean()` of the given fields of many new objects of one model, without its
-    queries (whether related rows exist and whether values are unique are the caller's
-    set-based lookups): each field's own checks, then the model's `clean()`, raising the
-    same `ValidationError`. A field's checks depend only on its value, so a value seen
-    before is not checked again (20,000 rows share a few categories and dates)."""
-
-    MEMO_PER_FIELD = 1000  # past this many distinct values a field's values are not kept
-
-    def __init__(self, model: type[models.Model], fields: Iterable[str]) -> None:
-        names = set(fields)
-        self.fields = [f for f in model._meta.concrete_fields if f.name in names]
-        self.memo: dict[str, dict[tuple[type, Any], Any]] = {f.attname: {} for f in self.fields}
-
-    def check(self, instance: models.Model) -> None:
-        errors: dict[str, Any] = {}
-        for field in self.fields:
-            raw = getattr(instance, field.attname)
-            if field.blank and raw in field.empty_values:
-                continue
-            try:
-                setattr(instance, field.attname, self._clean(field, raw, instance))
-            except ValidationError as error:
-                errors[field.name] = error.error_list
-        try:
-            instance.clean()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _clean(self, field: models.Field, raw: Any, instance: models.Model) -> Any:
-        if field.is_relation:
-            return field.clean(raw, instance)
-        memo, key = self.memo[field.attname], (type(raw), raw)
-        try:
-            found = memo.get(key)
-        except TypeError:  # an unhashable value is checked every time
-            return field.clean(raw, instance)
-        if found is None:
-            found = self._outcome(field, raw, instance)
-            if len(memo) < self.MEMO_PER_FIELD:
-                memo[key] = found
-        if isinstance(found, ValidationError):
-            raise found
-        return found[0]
-
-    @staticmethod
-    def _outcome(field: models.Field, raw: Any, instance: models.Model) -> Any:
-        try:
-            return (field.clean(raw, instance),)
-        except ValidationError as error:
-            return error

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import transaction
 
 from xuetu.core.imports.cells import CellError
-from xuetu.core.imports.columns import Columns
+from xuetu.core.imports.columns import Column, Columns
 from xuetu.core.imports.result import ImportResult, Stored, Texts
 from xuetu.core.imports.rows import Row
 from xuetu.core.imports.sheet import Sheet, SheetRow, Upload, read_sheet
@@ -100,21 +100,59 @@ def run_import(
 
 
 def clean_rows(spec: ImportSpec[C], sheet: Sheet, progress: Progress) -> list[Row]:
+    readers = {column.key: CellReader(column) for column in spec.columns}
     rows = []
     for start in range(0, len(sheet.rows), PROGRESS_STEP):
         chunk = sheet.rows[start : start + PROGRESS_STEP]
-        rows += [clean_row(spec, sheet, source) for source in chunk]
+        rows += [clean_row(spec, sheet, source, readers) for source in chunk]
         progress.advance(len(chunk))
     return rows
 
 
-def clean_row(spec: ImportSpec[C], sheet: Sheet, source: SheetRow) -> Row:
+def clean_row(
+    spec: ImportSpec[C], sheet: Sheet, source: SheetRow, readers: dict[str, CellReader]
+) -> Row:
     row = Row(source.number, sheet, source.cells)
-    for column in spec.columns:
+    for key, reader in readers.items():
         try:
-            row.values[column.key] = column.read(source.cells.get(column.key, ""))
+            row.values[key] = reader.read(source.cells.get(key, ""))
         except CellError as error:
-            row.add(column.key, error.message, code=error.code)
+            row.add(key, error.message, code=error.code)
     if spec.row_check is not None:
         spec.row_check(row)
     return row
+
+
+class CellReader:
+    """A column's cells read for one import. Cleaners are pure, and a file repeats many
+    values (the same category, contract dates, mentors on every row), so each distinct
+    value is cleaned once; past `SIZE` distinct values (names, ID numbers) none is kept."""
+
+    SIZE = 1000
+
+    def __init__(self, column: Column) -> None:
+        self.column = column
+        self.seen: dict[tuple[type, Any], Any] = {}
+
+    def read(self, value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            found = self.seen.get(key, _UNSEEN)
+        except TypeError:  # unhashable: read every time
+            return self.column.read(value)
+        if found is _UNSEEN:
+            found = self._outcome(value)
+            if len(self.seen) < self.SIZE:
+                self.seen[key] = found
+        if isinstance(found, CellError):
+            raise CellError(found.message, code=found.code)
+        return found
+
+    def _outcome(self, value: Any) -> Any:
+        try:
+            return self.column.read(value)
+        except CellError as error:
+            return error
+
+
+_UNSEEN = object()

@@ -39,7 +39,8 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import FieldChecks, Maker, insert_objects, insert_rows
+from xuetu.core.imports.bulk import insert_objects, insert_rows
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.models import AuditEvent, Job
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}
@@ -432,9 +433,41 @@ def test_inserted_objects_hold_what_bulk_create_stores_and_get_their_ids():
     assert stored("inserted") == stored("by bulk_create") and len(made) == 3
 
 
-def test_a_maker_builds_what_keyword_arguments_build_with_fresh_callable_defaults():
-    make = Maker(Job)
-    quick, slow = make(kind="import", owner_id=7, done=2), Job(kind="import", owner_id=7, done=2)
-    fields = [f.attname for f in Job._meta.concrete_fields]
-    assert [getattr(quick, f) for f in fields] == [getattr(slow, f) for f in fields]
+@pytest.mark.parametrize("listened", [False, True])
+def test_a_maker_builds_what_keyword_arguments_build_with_fresh_callable_defaults(listened):
+    from django.db.models.signals import post_init
+
+    def listener(**kwargs: Any) -> None:
+        pass
+
+    if listened:
+        post_init.connect(listener, sender=Job)
+    try:
+        make = Maker(Job)
+        quick = make(kind="import", owner_id=7, done=2)
+    finally:
+        post_init.disconnect(listener, sender=Job)
+    slow = Job(kind="import", owner_id=7, done=2)
+    assert make.plain is not listened
+    assert {k: v for k, v in vars(quick).items() if k != "_state"} == {
+        k: v for k, v in vars(slow).items() if k != "_state"
+    }
     assert quick._state.adding and make().params is not make().params  # a dict each
+    with pytest.raises(TypeError, match="no field"):
+        make(owner=7)
+
+
+@pytest.mark.django_db
+def test_each_distinct_value_of_a_column_is_cleaned_once_and_reported_on_every_row():
+    calls: list[Any] = []
+
+    def counted(value: Any) -> Any:
+        calls.append(value)
+        return cells.yes_no(value)
+
+    columns = Columns([*(c for c in COLUMNS if c.key != "ok"), Column("ok", "合格", counted)])
+    spec = replace(SPEC, columns=columns)
+    rows = [[*good(i)[:4], answer, ""] for i, answer in enumerate(["是", "是", "也许", "也许"])]
+    result = run_import(spec, xlsx(rows), Context())
+    assert sorted(calls) == ["也许", "是"]
+    assert [(p["row"], p["code"]) for p in result.report()] == [(4, "yes_no"), (5, "yes_no")]

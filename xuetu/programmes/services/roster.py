@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
-from xuetu.core.imports.bulk import FieldChecks, Maker, create_audited, insert_rows
+from xuetu.core.imports.bulk import create_audited, insert_rows
+from xuetu.core.imports.objects import FieldChecks, Maker
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.core.services import actor, lock
@@ -244,9 +245,10 @@ class _Judge:
                 return [Problem("invalid", _("This mentor is no longer active."), role)]
         problems: list[Problem] = []
         for role, mentor in chosen.items():
-            facts = replace(self._mentor_facts(mentor), load=self.loads[mentor.pk])
+            facts = self._mentor_facts(mentor)  # load 0: the places taken count as adding
             found = self._qualification(mentor, facts)
-            found += rules.capacity_problems(facts, self.policy, adding=1)
+            taken = self.loads[mentor.pk]
+            found += rules.capacity_problems(facts, self.policy, adding=taken + 1)
             problems += [problem.on(role) for problem in found]
         return problems
 
