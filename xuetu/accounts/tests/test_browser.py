@@ -48,6 +48,8 @@ def test_each_demo_user_lands_on_a_home_page_for_their_role(browser, demo, usern
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"home-{username}-phone.png"), full_page=True)
     page.click("button.navbar-toggler")
+    # A click while the menu is still unfolding can land on the page beneath it.
+    page.wait_for_selector("#mainnav.show")
     page.click("[data-testid=language-switch] button[value=en]")
     # The switch posts and reloads: wait for the new page, not the one already loaded.
     page.wait_for_function("document.documentElement.lang === 'en'")

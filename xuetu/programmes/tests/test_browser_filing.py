@@ -119,6 +119,8 @@ class Person:
             toggler = page.locator("button.navbar-toggler")
             if toggler.is_visible():
                 toggler.click()
+                # A click while the menu is still unfolding can land on the page beneath it.
+                page.wait_for_selector("#mainnav.show")
             page.click(f"[data-testid=language-switch] button[value={self.language}]")
             # The switch posts and reloads: wait for the new page, not the one already loaded.
             page.wait_for_function(f"document.documentElement.lang === '{self.language}'")
