@@ -168,7 +168,10 @@ def consent_refuse(*, request: ConsentRequest, by: Any, comment: str) -> Consent
 
 def consent_withdraw(*, request: ConsentRequest, by: Any) -> ConsentRequest:
     """The asking organisation takes its request back."""
-    if by is not None and not ConsentRequest.objects.manageable_by(by).filter(pk=request.pk):
+    if (
+        by is not None
+        and not ConsentRequest.objects.manageable_by(by).filter(pk=request.pk).exists()
+    ):
         raise PermissionDenied(_("Only the organisation that asked can withdraw the request."))
     return transition(
         request,

@@ -87,7 +87,7 @@ def check_mentors(
         found = rules.mentor_problems(facts, policy) + rules.capacity_problems(
             facts, policy, adding=1
         )
-        problems += [Problem(p.code, p.message, role) for p in found]
+        problems += [p.on(role) for p in found]
     refuse_if(problems, _("This mentor cannot take the apprentice."))
 
 
