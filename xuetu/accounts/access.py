@@ -36,5 +36,5 @@ def register() -> None:
         ConsentRequest,
         VIEW,
         Role.DISTRICT_REVIEWER,
-        in_districts("organisation__district_id", "their district's"),
+        in_districts("organisation__district_id", "their district's organisations'"),
     )

@@ -223,10 +223,9 @@ def access_q(model: type[models.Model], action: str, scope: Scope) -> models.Q:
     return reduce(or_, conditions) if conditions else models.Q(pk__in=[])
 
 
-def reaches_any(user, model: type[models.Model], action: str = VIEW) -> bool:
-    """Whether any of the user's roles (not only relations to themself) reach rows of the
-    model for the action: navigation shows an entry only to those it is for."""
-    scope = scope_for(user)
+def role_reaches(scope: Scope, model: type[models.Model] | str, action: str = VIEW) -> bool:
+    """Whether one of the scope's roles (not only relations to the user) reaches rows of the
+    model for the action: navigation shows an entry only to the roles it is for."""
     if scope.city:
         return True
     table = _TABLES.get(_label(model))

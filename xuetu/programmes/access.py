@@ -158,9 +158,17 @@ def _mentors() -> None:
             ),
         ),
     )
-    allow(Mentor, VIEW, DR, in_districts("organisation__district_id", "their district's"))
     allow(
-        Appointment, VIEW, DR, in_districts("mentor__organisation__district_id", "their district's")
+        Mentor,
+        VIEW,
+        DR,
+        in_districts("organisation__district_id", "their district's organisations'"),
+    )
+    allow(
+        Appointment,
+        VIEW,
+        DR,
+        in_districts("mentor__organisation__district_id", "their district's organisations'"),
     )
     allow(Mentor, VIEW, ANYONE, of_user("person__user_id", "their own mentor record"))
     allow(Appointment, VIEW, ANYONE, of_user("mentor__person__user_id", "their own letters"))
@@ -202,7 +210,12 @@ def _enrollments() -> None:
         (Enrollment, "", "pk"),
         (EnrollmentEvent, "enrollment__", "enrollment"),
     ):
-        allow(model, VIEW, EM, in_organisations(f"{path}cohort__enterprise_id", "their classes'"))
+        allow(
+            model,
+            VIEW,
+            EM,
+            in_organisations(f"{path}cohort__enterprise_id", "the rosters of their classes"),
+        )
         allow(
             model,
             VIEW,
@@ -217,7 +230,9 @@ def _enrollments() -> None:
             model,
             VIEW,
             DR,
-            in_districts(f"{path}cohort__enterprise__district_id", "their district's"),
+            in_districts(
+                f"{path}cohort__enterprise__district_id", "the rosters of their district's classes"
+            ),
         )
         allow(
             model,
@@ -237,7 +252,12 @@ def _enrollments() -> None:
             lambda g: Q(cohort_id__in=lettered_cohorts(g)),
         ),
     )
-    allow(Enrollment, CHANGE, EM, in_organisations("cohort__enterprise_id", "their classes'"))
+    allow(
+        Enrollment,
+        CHANGE,
+        EM,
+        in_organisations("cohort__enterprise_id", "the rosters of their classes"),
+    )
 
 
 def _registry() -> None:

@@ -13,19 +13,20 @@ from xuetu.core import site
 from xuetu.core.context import unread_notices
 from xuetu.core.hooks import JOB_RETURN
 from xuetu.core.models import Job
+from xuetu.programmes.models import Cohort, CooperationAgreement, Mentor
 from xuetu.programmes.selectors import my_apprentices, my_enrollments
 
 
 def register() -> None:
-    for order, (label, name) in enumerate(
+    for order, (label, name, model) in enumerate(
         [
-            (_("Classes"), "programmes:cohort_list"),
-            (_("Agreements"), "programmes:agreement_list"),
-            (_("Mentors"), "programmes:mentor_list"),
+            (_("Classes"), "programmes:cohort_list", Cohort),
+            (_("Agreements"), "programmes:agreement_list", CooperationAgreement),
+            (_("Mentors"), "programmes:mentor_list", Mentor),
         ],
         start=20,
     ):
-        site.register_menu(label, name, order=order, visible=site.staff)
+        site.register_menu(label, name, order=order, visible=site.reaches(model))
     site.register_menu(
         _("Notices"), "programmes:notice_list", order=30, visible=site.member, badge=unread_notices
     )

@@ -219,3 +219,26 @@ def test_an_institution_sees_a_class_only_under_a_confirmed_agreement(world, pro
     visible = ids(api.get("/api/v1/cohorts/"))
     assert programme.cohort.pk in visible and hidden.pk not in visible
     assert api.get(f"/api/v1/cohorts/{hidden.pk}/").status_code == 404
+
+
+def test_navigation_shows_each_role_only_the_lists_it_can_open(world, programme):
+    def menu(username: str) -> set[str]:
+        body = world.client(username).get("/").content.decode()
+        links = {
+            "/registry/people/",
+            "/registry/enterprises/",
+            "/programmes/cohorts/",
+            "/programmes/agreements/",
+            "/programmes/mentors/",
+        }
+        return {link for link in links if f'href="{link}"' in body}
+
+    assert menu("apprentice") == set()
+    assert menu("mentor") == {"/registry/people/", "/programmes/cohorts/"}
+    assert menu("enterprise") == {
+        "/registry/people/",
+        "/registry/enterprises/",
+        "/programmes/cohorts/",
+        "/programmes/agreements/",
+        "/programmes/mentors/",
+    }
