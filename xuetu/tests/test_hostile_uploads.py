@@ -71,4 +71,8 @@ def test_a_hostile_roster_is_refused_with_the_server_alive_and_nothing_stored(
     assert not default_storage.exists(job.params["upload"])
     assert job.result is None or len(str(job.result)) < 10_000
     shown = client.get(f"/jobs/{job.pk}/")
-    assert shown.status_code == 200 and job.message in shown.content.decode()
+    assert shown.status_code == 200
+    assert (
+        'data-testid="job-failed"' in shown.content.decode()
+        and job.message in shown.content.decode()
+    )

@@ -38,7 +38,7 @@ Upload = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime ali
 
 # People put a title such as "2026年焊工班学徒名册" above the header; look a little further.
 HEADER_SEARCH_ROWS = 10
-TEXT_PER_ROW = 1000  # characters a row may hold on average, over the whole table
+TEXT_PER_ROW = 2000  # characters a row may hold on average, over the whole table
 
 
 @dataclass(frozen=True, slots=True)
