@@ -1,33 +1,78 @@
-"""Spreadsheets: openpyxl writes, python-calamine reads."""
+"""Spreadsheets: openpyxl writes, python-calamine reads.
+
+Whatever we write, a string is text: openpyxl makes a formula of any string that starts with
+"=" (a name `=HYPERLINK("https://evil.example","x")` would be a live link in an export), and
+refuses control characters (one `\x0b` in a name would fail every export holding it). So
+every string goes through `put()`: control characters dropped (tab and newline kept), the
+cell typed as a string, and one that starts like a formula marked with Excel's quote prefix
+so that editing it keeps it text.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# C0 and C1 controls but tab and newline, lone surrogates, and the two non-characters XML
+# cannot carry.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def clean_text(text: str) -> str:
+    """A string as a cell can hold it: control characters dropped, CR LF as LF."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n"))
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a cell takes it: text cleaned, a lazy translation rendered."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Writes `value` into `cell`; a string always as text, never as a formula."""
+    cell.value = value = cell_value(value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
+def write_row(sheet: Worksheet, number: int, values: Iterable[Any]) -> None:
+    """Row `number` of `sheet`, each string written as text."""
+    for column, value in enumerate(values, start=1):
+        put(sheet.cell(number, column), value)
 
 
 def write_xlsx(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1"
 ) -> bytes:
-    """A one-sheet workbook with a bold, frozen header row; every cell written as given
-    (ID numbers stay text, so Excel cannot turn them into 5.001e+17)."""
+    """A one-sheet workbook with a bold, frozen header row; every cell written as given,
+    strings as text (ID numbers stay text, so Excel cannot turn them into 5.001e+17; a name
+    that looks like a formula stays a name)."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
+    write_row(sheet, 1, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        sheet.append(list(row))
+    for number, row in enumerate(rows, start=2):
+        write_row(sheet, number, row)
         for i, value in enumerate(row):
             widths[i] = max(widths[i], min(len(str(value or "")) + 2, 60))
     for i, width in enumerate(widths, start=1):

@@ -1,7 +1,11 @@
 """Background jobs: a `Job` row records progress that pages poll and terminals draw.
 
 A task only loads the job and calls the handler registered for its kind; the handler calls
-services and reports progress through `JobProgress`.
+services and reports progress through `JobProgress`. A job that works on an uploaded file
+names it in `params["upload"]` (a path in the default storage, in a folder named `uploads`
+or `…-uploads`); the file is deleted when the job ends, however it ends, and
+`manage.py purge_jobs` fails jobs that stopped without ending and deletes the uploads no
+unfinished job names.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from django.core.files.base import ContentFile
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from xuetu.core.models import Job, JobState
+from xuetu.core.uploads import job_upload_delete
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +79,18 @@ class JobProgress:
                 self.stream.write(line)
             self.stream.flush()
 
+    def refuse(self, message: str) -> None:
+        """The job's input is refused as a whole (a file too big or too oddly shaped to
+        read): the job fails with `message`, whatever the handler reports after."""
+        self.job.state, self.job.message = JobState.FAILED, message
+        self._publish("state", "message")
+
     def finish(
         self, message: str = "", *, result: Any = None, file: tuple[str, bytes] | None = None
     ):
-        self.job.state, self.job.message, self.job.result = JobState.DONE, message, result
+        if self.job.state != JobState.FAILED:  # a refused job stays failed
+            self.job.state = JobState.DONE
+        self.job.message, self.job.result = message, result
         self.job.done = self.job.total
         if file is not None:
             self.job.result_file.save(file[0], ContentFile(file[1]), save=False)
@@ -108,11 +123,44 @@ def job_run(job: Job, *, stream: IO[str] | OutputWrapper | None = None) -> Job:
     try:
         HANDLERS[job.kind](job, progress)
     except Exception as error:
-        # A failed job says why on its page; the traceback goes to the log.
+        # A failed job says why on its page, in its owner's language; the traceback goes
+        # to the log.
         logger.exception("job %s failed", job.pk)
-        job.state, job.message = JobState.FAILED, str(error)[:2000]
+        with override(job_language(job)):
+            job.state, job.message = JobState.FAILED, str(error)[:2000]
         job.save(update_fields=["state", "message", "updated_at"])
+    finally:
+        job_upload_delete(job)
     return job
+
+
+def job_language(job: Job) -> str:
+    from django.conf import settings
+
+    return str(job.params.get("language") or settings.LANGUAGE_CODE)
+
+
+STOPPED = _(
+    "This job stopped without finishing, perhaps because the server restarted. Start it again."
+)
+
+
+def jobs_fail_stuck(*, older_than: dt.timedelta) -> int:
+    """Jobs queued or running with no progress for `older_than` (their process died: a
+    crash, a restart) fail with a message in their owner's language, and their uploads are
+    deleted. Returns how many."""
+    cutoff = timezone.now() - older_than
+    stuck = Job.objects.filter(updated_at__lt=cutoff, state__in=[JobState.QUEUED, JobState.RUNNING])
+    count = 0
+    for job in stuck.iterator():
+        with override(job_language(job)):
+            message = str(STOPPED)
+        # Only if it is still stuck: a job that moved meanwhile is left alone.
+        moved = Job.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at)
+        if moved.update(state=JobState.FAILED, message=message, updated_at=timezone.now()):
+            job_upload_delete(job)
+            count += 1
+    return count
 
 
 def jobs_purge(*, older_than: dt.timedelta) -> tuple[int, int]:

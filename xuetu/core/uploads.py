@@ -2,21 +2,29 @@
 (sniffed from the first bytes, so a renamed file is caught), and the size.
 
 Each kind is declared once (`PDF`, `JPEG`, `PNG`, `XLSX`, `MP4`); a form field names the kinds
-it takes and its size limit.
+it takes and its size limit. An upload a job will read waits in an upload folder and is named
+in the job's parameters; it is deleted when the job ends, and `purge_jobs` deletes the ones
+no unfinished job names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from xuetu.core.models import Job
 
 HEAD_BYTES = 64
 
@@ -112,3 +120,45 @@ class UploadField(forms.FileField):
         if value and value is not initial and hasattr(value, "read"):
             check_upload(value, kinds=self.kinds, max_bytes=self.max_bytes)
         return value
+
+
+# Uploads waiting for their job ---------------------------------------------------------------
+UPLOAD_PARAM = "upload"  # the job parameter naming its upload (a path in the default storage)
+
+
+def is_upload_folder(name: str) -> bool:
+    """Uploads wait for their job in a top folder of the storage named `uploads` or
+    `…-uploads` (`roster-uploads`); nothing else is kept there."""
+    return name == "uploads" or name.endswith("-uploads")
+
+
+def job_upload_delete(job: Job) -> None:
+    """The job's upload, once the job has ended: it holds personal data, and no use is left."""
+    path = job.params.get(UPLOAD_PARAM) if isinstance(job.params, dict) else None
+    if isinstance(path, str) and path and is_upload_folder(PurePath(path).parts[0]):
+        default_storage.delete(path)
+
+
+def uploads_purge_orphans(*, older_than: dt.timedelta) -> int:
+    """Deletes the uploads older than `older_than` that no queued or running job names
+    (their job failed, was deleted, or was never created). Returns how many."""
+    from xuetu.core.models import Job, JobState
+
+    unfinished = Job.objects.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
+    wanted = set(unfinished.values_list(f"params__{UPLOAD_PARAM}", flat=True))
+    cutoff = timezone.now() - older_than
+    folders, _files = default_storage.listdir("") if default_storage.exists("") else ([], [])
+    count = 0
+    for path in (p for folder in folders if is_upload_folder(folder) for p in _walk(folder)):
+        if path not in wanted and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            count += 1
+    return count
+
+
+def _walk(folder: str) -> Iterator[str]:
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _walk(f"{folder}/{name}")

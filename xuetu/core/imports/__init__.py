@@ -14,7 +14,9 @@ reports every problem row by row, writes the error copy, and stores all rows or 
     result = run_import(SPEC, upload, context, dry_run=False, progress=job_progress)
     result.ok, result.report(), error_workbook(upload, result)
 
-Modules: `sheet` (the one reading entry point), `cells` (cleaners), `columns`, `rows`
+Modules: `sheet` (the one reading entry point), `guard` (the archive checked before any
+parser runs), `parse` and `child` (the parser, in a child process with a memory limit),
+`cells` (cleaners), `columns`, `rows`
 (problems on rows), `importer` (the spec and the run), `result`, `report` (the error copy),
 `objects` (new objects built fast and checked without queries), `bulk` (lookups in slices;
 bulk inserts of new objects and of rows nobody needs the ids of, by COPY or executemany;
@@ -38,6 +40,7 @@ from xuetu.core.imports.result import ImportResult, Stored, Texts
 from xuetu.core.imports.rows import (
     ERROR,
     WARNING,
+    FileRefused,
     ImportFileError,
     Row,
     RowProblem,
@@ -56,6 +59,7 @@ __all__ = [
     "Column",
     "Columns",
     "FieldChecks",
+    "FileRefused",
     "ImportFileError",
     "ImportResult",
     "ImportSpec",

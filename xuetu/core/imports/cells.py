@@ -26,14 +26,16 @@ from xuetu.core.identifiers import (
     parse_resident_id,
     validate_mobile,
 )
+from xuetu.core.imports.parse import INVISIBLE
+from xuetu.core.imports.parse import is_blank as is_blank  # where every module finds it
 from xuetu.core.problems import say
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 Cleaner = Callable[[Any], Any]
+CELL_CHARS = 1000  # no column takes more; the reader cuts every cell just past it
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
 # "张 三": a space between two Chinese characters is a typing slip, not part of the name.
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
@@ -67,6 +69,14 @@ def required() -> CellError:
     return CellError(_("This cell is required."), code="required")
 
 
+def too_long() -> CellError:
+    message = say(
+        _("This cell holds more than %(max)s characters; no column takes that much."),
+        max=f"{CELL_CHARS:,}",
+    )
+    return CellError(message, code="cell_too_long")
+
+
 def cell_text(value: Any) -> str:
     """A cell as the text the user typed: full-width characters as ASCII (NFKC), invisible
     characters dropped, runs of spaces collapsed."""
@@ -80,18 +90,8 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     text = str(value)
     if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+        text = INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return _SPACES.sub(" ", text).strip()
-
-
-def is_blank(value: Any) -> bool:
-    if value is None or value == "":
-        return True
-    if not isinstance(value, str):
-        return False
-    stripped = value.strip()  # also the ideographic space and other Unicode spaces
-    # What else can make a cell look empty is an invisible character (a zero-width space).
-    return not stripped or (not stripped.isascii() and not _INVISIBLE.sub("", stripped).strip())
 
 
 def shown(value: Any) -> str:

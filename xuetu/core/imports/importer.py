@@ -21,10 +21,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import transaction
 
-from xuetu.core.imports.cells import CellError
+from xuetu.core.imports.cells import CELL_CHARS, CellError, too_long
 from xuetu.core.imports.columns import Column, Columns
 from xuetu.core.imports.result import ImportResult, Stored, Texts
-from xuetu.core.imports.rows import Row
+from xuetu.core.imports.rows import FileRefused, Row
 from xuetu.core.imports.sheet import Sheet, SheetRow, Upload, read_sheet
 
 C = TypeVar("C")
@@ -32,7 +32,8 @@ PROGRESS_STEP = 500  # rows cleaned between two progress reports
 
 
 class Progress(Protocol):
-    """`xuetu.core.jobs.JobProgress` or a terminal bar."""
+    """`xuetu.core.jobs.JobProgress` or a terminal bar. One that also has
+    `refuse(message)` hears of a file refused for its size or shape (a job then fails)."""
 
     def start(self, total: int, message: str = "") -> None: ...
 
@@ -73,14 +74,20 @@ def run_import(
     """Reads, checks and (unless `dry_run` or any row has an error) stores the file. Raises
     `ImportFileError` when the file as a whole cannot be used; the result's problems name
     every bad cell otherwise."""
-    sheet = read_sheet(
-        source,
-        columns=spec.columns,
-        row_limit=spec.row_limit,
-        header_key=spec.header_key,
-        no_rows=spec.texts.no_rows,
-    )
     progress = progress or NoProgress()
+    try:
+        sheet = read_sheet(
+            source,
+            columns=spec.columns,
+            row_limit=spec.row_limit,
+            header_key=spec.header_key,
+            no_rows=spec.texts.no_rows,
+        )
+    except FileRefused as refused:
+        refuse = getattr(progress, "refuse", None)
+        if refuse is not None:
+            refuse(str(refused))
+        raise
     progress.start(len(sheet.rows), str(spec.texts.working))
     rows = clean_rows(spec, sheet, progress)
     with transaction.atomic():
@@ -149,6 +156,8 @@ class CellReader:
         return found
 
     def _outcome(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > CELL_CHARS:
+            return too_long()  # the reader cut it: what is left is not what the user wrote
         try:
             return self.column.read(value)
         except CellError as error:

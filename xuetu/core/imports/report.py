@@ -1,6 +1,7 @@
 """The downloadable report: a copy of the uploaded file with an error column and the bad cells
 filled red, so the user fixes their own file (with their own extra columns) and uploads it
-again."""
+again. What we write (the messages, which quote the file's headers, and the values of a file
+openpyxl cannot open) is text, never a formula (`xuetu.core.excel.put`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xuetu.core.excel import put, write_row
 from xuetu.core.imports.result import ImportResult
 from xuetu.core.imports.rows import RowProblem
 from xuetu.core.imports.sheet import Upload, upload_bytes
@@ -33,7 +35,7 @@ def error_workbook(data: Upload, result: ImportResult) -> bytes:
     column = _error_column(sheet, header_row)
     _clear_previous_report(sheet, column, header_row)
     for row_number, problems in _by_row(result.problems).items():
-        cell = sheet.cell(row_number, column, "\n".join(_line(p) for p in problems))
+        cell = put(sheet.cell(row_number, column), "\n".join(_line(p) for p in problems))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         for problem in problems:
             if problem.is_error and problem.column in result.sheet.columns:
@@ -48,8 +50,8 @@ def _open(data: bytes, result: ImportResult) -> Workbook:
         return load_workbook(io.BytesIO(data))
     except Exception:  # openpyxl is stricter than the reader; fall back to the values
         workbook = Workbook()
-        for values in result.sheet.raw:
-            workbook.active.append(list(values))
+        for number, values in enumerate(result.sheet.raw, start=1):
+            write_row(workbook.active, number, values)
         return workbook
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 ERROR = "error"
 WARNING = "warning"
+REPORT_CHARS = 100  # of a cell's value in the report: enough to find it, never the whole
 
 
 class ImportFileError(Exception):
@@ -30,6 +31,12 @@ class ImportFileError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class FileRefused(ImportFileError):
+    """The file is refused for its size or shape (it unpacks too big, reaches too far, or
+    the reader ran out of the memory it may use) before any row was read: the job that
+    received it fails."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ class Row:
 
     def add(self, column: str, message: str | Promise, *, code: str, level: str = ERROR) -> None:
         value = shown(self.raw.get(column, ""))
+        if len(value) > REPORT_CHARS:
+            value = value[:REPORT_CHARS] + "…"
         header = self.sheet.header(column)
         self.problems.append(RowProblem(self.number, column, header, message, value, code, level))
 

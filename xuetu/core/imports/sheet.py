@@ -5,20 +5,21 @@
 `ImportFileError` for a file that cannot be used at all. It runs in three steps, each the
 single place where a guard belongs:
 
-1. `check_archive(data)`: is this an .xlsx at all (later: total uncompressed size,
-   compression ratio, the sheet's declared dimension against the row limit);
-2. `parse_table(data, …)`: the parser, a pure function from bytes to plain lists that stops
-   at the row limit (later: the per-cell length cap, and the same call in a child process
-   with a memory limit — its arguments and its result are plain, picklable values);
+1. `guard.check_archive(data, …)`: is this an .xlsx at all, and one small enough to parse:
+   what it unpacks to, how tightly it is packed, how many parts, the rows and columns its
+   first sheet reaches (declared or used) against the import's row limit;
+2. `parse_table(data, …)`: the parser (`parse.py`), run in a child process with a memory
+   limit (`child.py`), stopping at the row limit, each cell cut at `CELL_CHARS` + 1
+   characters and the whole table at `TEXT_PER_ROW` characters a row;
 3. `_locate(table, columns)`: headers mapped to the declared columns.
+
+A file refused for its size or shape raises `FileRefused` (its job fails); one that is not
+an .xlsx, is damaged or lacks its header raises `ImportFileError`.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Union
@@ -26,15 +27,18 @@ from typing import IO, Any, Union
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.imports.cells import is_blank
+from xuetu.core.imports.cells import CELL_CHARS, is_blank
+from xuetu.core.imports.child import Outcome, run_parser
 from xuetu.core.imports.columns import Columns
-from xuetu.core.imports.rows import ImportFileError
+from xuetu.core.imports.guard import CORRUPT, Bounds, check_archive
+from xuetu.core.imports.rows import FileRefused, ImportFileError
 from xuetu.core.problems import say
 
 Upload = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime alias)
 
 # People put a title such as "2026年焊工班学徒名册" above the header; look a little further.
 HEADER_SEARCH_ROWS = 10
+TEXT_PER_ROW = 2000  # characters a row may hold on average, over the whole table
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +79,7 @@ def read_sheet(
     """The first sheet of `source`: the header row is the first of the top rows that names
     the column `header_key`; at most `row_limit` data rows (blank rows do not count)."""
     data = upload_bytes(source)
-    check_archive(data)
+    check_archive(data, bounds=Bounds(row_limit, HEADER_SEARCH_ROWS))
     markers = frozenset(h.casefold() for h in columns[header_key].headers)
     table = parse_table(data, header_markers=markers, row_limit=row_limit)
     if not table.header_row:
@@ -96,80 +100,44 @@ def upload_bytes(source: Upload) -> bytes:
     return source.read()
 
 
-def check_archive(data: bytes) -> None:
-    """An .xlsx is a zip holding xl/workbook.xml; checked first so an .xls, a CSV or a PDF
-    gets "save it as .xlsx" rather than a reader's error."""
-    if not data.startswith(b"PK"):
-        raise ImportFileError(_not_xlsx(), code="not_xlsx")
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, EOFError) as error:
-        raise ImportFileError(_corrupt(), code="corrupt") from error
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(_not_xlsx(), code="not_xlsx")
-
-
-def _not_xlsx() -> Promise:
-    return _("This is not an Excel .xlsx file. Save it as .xlsx (Excel workbook) and retry.")
-
-
-def _corrupt() -> Promise:
-    return _("The file cannot be read; it may be damaged. Save it again as .xlsx and retry.")
-
-
 def parse_table(data: bytes, *, header_markers: frozenset[str], row_limit: int) -> Table:
-    """The first sheet's rows up to the last data row, read no further than `row_limit` data
-    rows after the header: one more and the file is refused."""
-    rows = _calamine_rows(data)
-    head = _rows_to_header(rows, header_markers)
-    if head is None:
-        return Table(header_row=0, rows=[])
-    kept, pending, count = list(head), [], 0
-    for values in rows:
-        if all(is_blank(value) for value in values):
-            pending.append(values)  # kept only if a data row follows
-            continue
-        count += 1
-        if count > row_limit:
-            message = say(_("A file may hold at most %(max)s rows; split it."), max=row_limit)
-            raise ImportFileError(message, code="too_many_rows")
-        kept += pending
-        kept.append(values)
-        pending = []
-    return Table(header_row=len(head), rows=kept)
+    """The first sheet's rows up to the last data row, read in the child no further than
+    `row_limit` data rows after the header: one more and the file is refused."""
+    outcome = run_parser(
+        data,
+        markers=header_markers,
+        row_limit=row_limit,
+        header_rows=HEADER_SEARCH_ROWS,
+        cell_chars=CELL_CHARS,
+        text_budget=(row_limit + HEADER_SEARCH_ROWS) * TEXT_PER_ROW,
+    )
+    if outcome.answer is None:
+        raise FileRefused(_too_large_to_read(), code="too_large")
+    if outcome.refused:
+        raise _refusal(outcome)
+    return Table(header_row=outcome.answer["header_row"], rows=outcome.answer["rows"])
 
 
-def _calamine_rows(data: bytes) -> Iterator[list[Any]]:
-    """The first sheet's rows from A1, converted one at a time as they are asked for."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-        # Rows start at row 1, but columns at the first used one: put back the empty ones.
-        left = [""] * sheet.start[1] if sheet.start else []
-    except Exception as error:  # the reader raises several types for damaged files
-        raise ImportFileError(_corrupt(), code="corrupt") from error
-    return (left + values if left else values for values in _guarded(rows))
-
-
-def _guarded(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    try:
-        yield from rows
-    except Exception as error:
-        raise ImportFileError(_corrupt(), code="corrupt") from error
+def _refusal(outcome: Outcome) -> ImportFileError:
+    assert outcome.answer is not None
+    limit = outcome.answer.get("max", 0)
+    if outcome.refused == "too_many_rows":
+        message = say(_("A file may hold at most %(max)s rows; split it."), max=limit)
+        return FileRefused(message, code="too_many_rows")
+    if outcome.refused == "too_much_text":
+        message = say(
+            _("The file holds more text than an import takes (%(max)s characters); split it."),
+            max=f"{limit:,}",
+        )
+        return FileRefused(message, code="too_much_text")
+    return ImportFileError(CORRUPT, code="corrupt")
 
 
-def _rows_to_header(rows: Iterator[list[Any]], markers: frozenset[str]) -> list[list[Any]] | None:
-    """The rows down to the header row, or None when no top row is a header."""
-    head: list[list[Any]] = []
-    for values in rows:
-        head.append(values)
-        if any(isinstance(v, str) and v.strip().casefold() in markers for v in values):
-            return head
-        if len(head) == HEADER_SEARCH_ROWS:
-            break
-    return None
+def _too_large_to_read() -> Promise:
+    return _(
+        "Reading this file needs more memory than an import may use, so it is not imported. "
+        "Save the rows to import in a new workbook and retry."
+    )
 
 
 def _no_header(columns: Columns) -> ImportFileError:

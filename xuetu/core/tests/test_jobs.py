@@ -91,3 +91,83 @@ def test_a_job_page_names_the_work_in_the_users_language(world):
     job = job_create(by=world.users["bureau"], kind="export", params={"list": "district"})
     page = world.client("bureau").get(f"/jobs/{job.pk}/").content.decode()
     assert "导出Excel" in page and ">export<" not in page
+
+
+# Jobs that stopped without ending, uploads nobody waits for ----------------------------------
+def aged(path: str, hours: float) -> str:
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    stamp = time.time() - hours * 3600
+    os.utime(default_storage.path(path), (stamp, stamp))
+    return path
+
+
+def saved(path: str) -> str:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    return default_storage.save(path, ContentFile(b"PK personal data"))
+
+
+@pytest.mark.django_db
+def test_a_job_stuck_queued_or_running_fails_with_a_message_and_its_upload_is_deleted(world):
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    def job(language: str, state: str, hours: float) -> Job:
+        params = {"list": "district", "upload": saved("roster-uploads/a.xlsx")}
+        made = job_create(by=world.users["bureau"], kind="export", params=params)
+        made.params["language"] = language
+        made.save()
+        updated = timezone.now() - dt.timedelta(hours=hours)
+        Job.objects.filter(pk=made.pk).update(state=state, updated_at=updated)
+        return made
+
+    queued = job("zh-hans", JobState.QUEUED, 3)
+    running = job("en", JobState.RUNNING, 3)
+    recent = job("en", JobState.RUNNING, 1)
+    out = io.StringIO()
+    call_command("purge_jobs", stuck_hours=2, stdout=out)
+    assert "2 stuck jobs failed" in out.getvalue()
+    for stuck in (queued, running):
+        stuck.refresh_from_db()
+        assert stuck.state == JobState.FAILED and not default_storage.exists(stuck.params["upload"])
+    assert "restarted" in running.message and "restarted" not in queued.message
+    assert queued.message.strip()
+    recent.refresh_from_db()
+    assert recent.state == JobState.RUNNING and default_storage.exists(recent.params["upload"])
+
+
+@pytest.mark.django_db
+def test_an_upload_no_unfinished_job_names_is_deleted_once_old_enough(world):
+    from django.core.files.storage import default_storage
+
+    from xuetu.core.uploads import uploads_purge_orphans
+
+    orphan = aged(saved("roster-uploads/orphan.xlsx"), 3)
+    nested = aged(saved("uploads/2026/orphan.xlsx"), 3)
+    waiting = aged(saved("roster-uploads/waiting.xlsx"), 3)
+    job_create(by=world.users["bureau"], kind="export", params={"list": "x", "upload": waiting})
+    fresh = saved("roster-uploads/fresh.xlsx")  # its job may not be created yet
+    other = aged(saved("appointments/2026/letter.pdf"), 3)
+    import datetime as dt
+
+    assert uploads_purge_orphans(older_than=dt.timedelta(hours=2)) == 2
+    assert not default_storage.exists(orphan) and not default_storage.exists(nested)
+    assert all(default_storage.exists(path) for path in (waiting, fresh, other))
+
+
+@pytest.mark.django_db
+def test_a_job_that_ends_deletes_its_upload_even_when_its_handler_fails(world):
+    from django.core.files.storage import default_storage
+
+    path = saved("roster-uploads/a.xlsx")
+    job = job_create(by=world.users["bureau"], kind="export", params={"list": "no", "upload": path})
+    job_run(job)
+    assert job.state == JobState.FAILED and not default_storage.exists(path)
