@@ -27,3 +27,35 @@ def id_number_for(user: Any, holder: Any) -> str:
     """The holder's ID number as `user` may see it."""
     number = holder.id_number
     return number if shows_full_id(user, holder) else mask_id_number(number)
+
+
+def mask_phone(number: str) -> str:
+    """`13800138000` → `138****8000`: enough to recognise, not to call."""
+    if not number:
+        return ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def is_bureau(user: Any) -> bool:
+    """The city bureau or a district reviewer: whose reading of a full ID is audited."""
+    scope = scope_for(user)
+    return scope.city or bool(scope.district_ids)
+
+
+def audit_id_views(user: Any, model: Any, holders: Any, where: str) -> None:
+    """Every full ID number a bureau role is shown is audited: one event per holder, written
+    in one query (a list page, an API list, a detail page, an export)."""
+    from xuetu.core.audit import audit_many
+
+    if not is_bureau(user):
+        return
+    shown = [h.pk for h in holders if shows_full_id(user, h) and h.user_id != user.pk]
+    if shown:
+        audit_many(
+            by=user,
+            action="person.id_viewed",
+            model=model,
+            changes=[(pk, None, {"where": where}) for pk in shown],
+        )

@@ -37,6 +37,7 @@ from xuetu.programmes.models import (
     EnrollmentEvent,
     Mentor,
 )
+from xuetu.registry.access import CONTACT
 from xuetu.registry.models import Enterprise, Person
 
 EM, IM = Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER
@@ -67,6 +68,10 @@ def mentored(grant: Grant):
         Q(enterprise_mentor__person__user_id=grant.user_id)
         | Q(institution_mentor__person__user_id=grant.user_id)
     )
+
+
+def mentored_people(grant: Grant):
+    return mentored(grant).values("person_id")
 
 
 def lettered_cohorts(grant: Grant):
@@ -316,6 +321,7 @@ def _registry() -> None:
             lambda g: Q(pk__in=mentored(g).values("person_id")),
         ),
     )
+    allow(Person, CONTACT, MENTOR, in_rows("pk", "the apprentices they mentor", mentored_people))
     allow(
         Enterprise,
         VIEW,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from xuetu.core.exports import list_export
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.registry.exports import id_for
+from xuetu.registry.masking import PersonalView
 
 
 def date(value) -> str:
@@ -42,7 +42,7 @@ def enrollments(user):
         (_("class code"), lambda e: e.cohort.code),
         (_("enterprise"), lambda e: e.cohort.enterprise.name),
         (_("full name"), lambda e: e.person.name),
-        (_("resident ID number"), lambda e: id_for(user, e.person)),
+        (_("resident ID number"), lambda e: PersonalView(user).id_number(e.person)),
         (_("category"), lambda e: e.get_category_display()),
         (_("labour contract start"), lambda e: date(e.contract_start)),
         (_("labour contract end"), lambda e: date(e.contract_end)),

@@ -14,6 +14,9 @@ from xuetu.core.access import (
 from xuetu.registry.models import Enterprise, Institution, Person
 
 MANAGERS = (Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER)
+# A person's phone and education in full (others see the phone masked and no education):
+# who recorded them, the person themself, and (programmes) their mentors.
+CONTACT = "contact"
 
 
 def register() -> None:
@@ -41,6 +44,7 @@ def register() -> None:
     for role in MANAGERS:
         allow(Person, VIEW, role, in_organisations("registered_by_id", "whom they registered"))
         allow(Person, CHANGE, role, in_organisations("registered_by_id", "whom they registered"))
+        allow(Person, CONTACT, role, in_organisations("registered_by_id", "whom they registered"))
     allow(
         Person,
         VIEW,
@@ -50,3 +54,4 @@ def register() -> None:
         ),
     )
     allow(Person, VIEW, ANYONE, of_user("user_id", "their own person record"))
+    allow(Person, CONTACT, ANYONE, of_user("user_id", "their own person record"))

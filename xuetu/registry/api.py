@@ -10,13 +10,12 @@ from rest_framework import serializers
 from xuetu.core.api import ScopedReadOnlyViewSet, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import (
     check_uscc,
-    mask_id_number,
     parse_resident_id,
     validate_mobile,
 )
 from xuetu.core.views import any_manager
 from xuetu.registry import services
-from xuetu.registry.masking import shows_full_id
+from xuetu.registry.masking import PersonalView, audit_id_views, id_search_allowed
 from xuetu.registry.models import (
     District,
     Enterprise,
@@ -183,20 +182,52 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Person) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not shows_full_id(self.context["request"].user, instance):
-            data["id_number"] = mask_id_number(instance.id_number)
+        seen = self.context.get("personal") or PersonalView(self.context["request"].user)
+        data["id_number"] = seen.id_number(instance)
+        if not seen.full_id(instance):  # nothing that would undo the mask
+            del data["gender"], data["birth_date"]
+        data["phone"] = seen.phone(instance)
+        if not seen.contact(instance):
+            data["education"] = None
         return data
 
 
 class PersonViewSet(ScopedViewSet):
+    """People as the user may see them (registry.masking): a role that sees masked numbers
+    cannot search, filter or order by number, gender or birth date."""
+
     model = Person
     serializer_class = PersonSerializer
-    filterset_fields = ["gender"]
-    search_fields = ["name", "id_number"]
-    ordering_fields = ["name", "birth_date"]
     may_create = any_manager
     create_service = services.person_create
     update_service = services.person_update
+
+    def _full(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and id_search_allowed(request.user)
+
+    @property
+    def search_fields(self) -> list[str]:  # type: ignore[override]
+        return ["name", "id_number"] if self._full() else ["name"]
+
+    @property
+    def ordering_fields(self) -> list[str]:  # type: ignore[override]
+        return ["name", "birth_date"] if self._full() else ["name"]
+
+    @property
+    def filterset_fields(self) -> list[str]:  # type: ignore[override]
+        return ["gender"] if self._full() else []
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        people = args[0] if args else kwargs.get("instance")
+        if people is not None:
+            many = kwargs.get("many", False)
+            shown = list(people) if many else [people]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["personal"] = PersonalView(self.request.user, shown)
+            if self.action in ("list", "retrieve"):
+                audit_id_views(self.request.user, Person, shown, "api")
+        return super().get_serializer(*args, **kwargs)
 
     def create_object(self, data: dict[str, Any]) -> Person:
         organisation = registering_organisation(self.request.user)

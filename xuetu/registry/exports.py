@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from xuetu.core.exports import list_export
-from xuetu.core.identifiers import mask_id_number
-from xuetu.registry.masking import shows_full_id
+from xuetu.registry.masking import PersonalView, audit_id_views, id_search_allowed
 from xuetu.registry.models import District, Enterprise, Institution, Occupation, Person
 
 
@@ -33,18 +32,27 @@ def institutions(user):
     ]
 
 
-def id_for(user, person) -> str:
-    return person.id_number if shows_full_id(user, person) else mask_id_number(person.id_number)
-
-
 @list_export("person")
 def people(user):
-    return Person.objects.for_user(user).select_related("registered_by"), [
+    """The people the user reaches, each field as they may see it (registry.masking); a
+    bureau's export of full numbers is audited, one event per person."""
+    queryset = Person.objects.for_user(user).select_related("registered_by")
+    seen = PersonalView(user)
+    seen.know_all(queryset)
+    holders = queryset.select_related(None).only("pk", "user_id", "id_number")
+    audit_id_views(user, Person, holders.iterator(), "export")
+    columns = [
         (_("full name"), lambda p: p.name),
-        (_("resident ID number"), lambda p: id_for(user, p)),
-        (_("gender"), lambda p: p.get_gender_display()),
-        (_("birth date"), lambda p: p.birth_date),
-        (_("mobile phone"), lambda p: p.phone),
+        (_("resident ID number"), seen.id_number),
+    ]
+    if id_search_allowed(user):
+        columns += [
+            (_("gender"), lambda p: p.get_gender_display()),
+            (_("birth date"), lambda p: p.birth_date),
+        ]
+    return queryset, [
+        *columns,
+        (_("mobile phone"), seen.phone),
         (_("registered by"), lambda p: p.registered_by.name if p.registered_by else ""),
     ]
 

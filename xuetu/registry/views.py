@@ -17,6 +17,7 @@ from xuetu.core.views import (
     any_manager,
 )
 from xuetu.registry import filters, forms, services
+from xuetu.registry.masking import PersonalView, audit_id_views, id_search_allowed
 from xuetu.registry.models import (
     District,
     Enterprise,
@@ -212,14 +213,33 @@ class InstitutionEdit(ScopedUpdateView):
 
 # People -----------------------------------------------------------------------------------
 class PersonList(ScopedListView):
+    """People as the user may see them (registry.masking): a role that sees masked numbers
+    searches by name only and cannot filter by gender."""
+
     model = Person
-    search_fields = ("name", "id_number", "phone")
-    filterset_class = filters.PersonFilter
     template_name = "registry/person_list.html"
     may_create = any_manager
 
+    @property
+    def search_fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        full = id_search_allowed(self.request.user)
+        return ("name", "id_number", "phone") if full else ("name",)
+
+    @property
+    def filterset_class(self) -> Any:  # type: ignore[override]
+        return filters.PersonFilter if id_search_allowed(self.request.user) else None
+
     def get_queryset(self):
         return super().get_queryset().select_related("registered_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        people = list(context["object_list"])
+        seen = PersonalView(self.request.user, people)
+        audit_id_views(self.request.user, Person, people, "list")
+        context["rows"] = [(person, seen.fields(person)) for person in people]
+        context["full_ids"] = id_search_allowed(self.request.user)
+        return context
 
 
 class PersonDetail(ScopedDetailView):
@@ -228,6 +248,12 @@ class PersonDetail(ScopedDetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("registered_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["shown"] = PersonalView(self.request.user, [self.object]).fields(self.object)
+        audit_id_views(self.request.user, Person, [self.object], "page")
+        return context
 
 
 class PersonCreate(ScopedCreateView):
