@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core import site
-from xuetu.core.access import Scope
 from xuetu.core.context import unread_notices
 from xuetu.core.hooks import JOB_RETURN
 from xuetu.core.models import Job
-from xuetu.programmes.models import Enrollment
 from xuetu.programmes.selectors import my_apprentices, my_enrollments
-from xuetu.registry.hooks import PERSON_REACH
 
 
 def register() -> None:
@@ -35,19 +31,7 @@ def register() -> None:
     )
     site.register_home_panel("programmes/_home_classes.html", order=40, context=my_classes)
     site.register_home_panel("programmes/_home_apprentices.html", order=50, context=apprentices)
-    PERSON_REACH.register(people_on_rosters)
     JOB_RETURN.register(back_to_the_class)
-
-
-def people_on_rosters(scope: Scope) -> Q:
-    """The people on the rosters of the scope's classes (as enterprise, institution or the
-    enterprise's district), whoever registered them; a subquery, so no duplicate rows."""
-    rostered = Enrollment.objects.filter(
-        Q(cohort__enterprise_id__in=scope.org_ids)
-        | Q(cohort__institution_id__in=scope.org_ids)
-        | Q(cohort__enterprise__district_id__in=scope.district_ids)
-    ).values("person_id")
-    return Q(pk__in=rostered)
 
 
 def back_to_the_class(job: Job) -> tuple[Any, str] | None:
