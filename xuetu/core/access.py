@@ -298,6 +298,11 @@ def of_user(path: str, label: str) -> Reach:
     return Reach(label, lambda grant: models.Q(**{path: grant.user_id}))
 
 
+def in_rows(path: str, label: str, rows: Callable[[Grant], models.QuerySet]) -> Reach:
+    """Rows whose `path` is among `rows(grant)` (a subquery: no duplicate rows)."""
+    return Reach(label, lambda grant: models.Q(**{f"{path}__in": rows(grant)}))
+
+
 def declare(model: type[models.Model] | str) -> None:
     """A model whose table gives nobody but the city bureau anything (until rows are added)."""
     label = _label(model)

@@ -25,9 +25,10 @@ from xuetu.core.access import (
     allow,
     in_districts,
     in_organisations,
+    in_rows,
     of_user,
 )
-from xuetu.programmes.choices import MentorKind
+from xuetu.programmes.choices import AgreementSide, MentorKind
 from xuetu.programmes.models import (
     Appointment,
     Cohort,
@@ -41,6 +42,9 @@ from xuetu.registry.models import Enterprise, Person
 EM, IM = Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER
 DR, MENTOR = Role.DISTRICT_REVIEWER, Role.MENTOR
 REVIEW = "review"  # the district's decision on a filing
+RUN = "run"  # starting and completing the training: either party
+CONFIRM = "confirm"  # an agreement: the side that did not draft it
+FILING = "filing"  # the filing form with the roster's ID numbers: the parties and the reviewer
 
 CONFIRMED = Q(enterprise_confirmed_at__isnull=False, institution_confirmed_at__isnull=False)
 
@@ -97,6 +101,24 @@ def _agreements() -> None:
     allow(model, VIEW, DR, in_districts("enterprise__district_id", "their district's agreements"))
     allow(model, CHANGE, EM, in_organisations("enterprise_id", "their enterprise's agreements"))
     allow(model, CHANGE, IM, in_organisations("institution_id", "their institution's agreements"))
+    allow(
+        model,
+        CONFIRM,
+        EM,
+        Reach(
+            "their enterprise's agreements the institution drafted",
+            lambda g: Q(enterprise_id__in=g.org_ids, drafted_by=AgreementSide.INSTITUTION),
+        ),
+    )
+    allow(
+        model,
+        CONFIRM,
+        IM,
+        Reach(
+            "their institution's agreements the enterprise drafted",
+            lambda g: Q(institution_id__in=g.org_ids, drafted_by=AgreementSide.ENTERPRISE),
+        ),
+    )
 
 
 def _mentors() -> None:
@@ -168,6 +190,11 @@ def _cohorts() -> None:
     )
     allow(Cohort, CHANGE, EM, in_organisations("enterprise_id", "their enterprise's classes"))
     allow(Cohort, REVIEW, DR, in_districts("enterprise__district_id", "their district's filings"))
+    allow(Cohort, RUN, EM, in_organisations("enterprise_id", "their enterprise's classes"))
+    allow(Cohort, RUN, IM, PARTNER_CLASSES)
+    allow(Cohort, FILING, EM, in_organisations("enterprise_id", "their enterprise's classes"))
+    allow(Cohort, FILING, IM, PARTNER_CLASSES)
+    allow(Cohort, FILING, DR, in_districts("enterprise__district_id", "their district's filings"))
 
 
 def _enrollments() -> None:
@@ -180,9 +207,10 @@ def _enrollments() -> None:
             model,
             VIEW,
             IM,
-            Reach(
+            in_rows(
+                f"{path}cohort",
                 "the classes they teach under a confirmed agreement",
-                lambda g, path=path: Q(**{f"{path}cohort__in": partner_cohorts(g)}),
+                partner_cohorts,
             ),
         )
         allow(
@@ -195,10 +223,7 @@ def _enrollments() -> None:
             model,
             VIEW,
             MENTOR,
-            Reach(
-                "the enrollments they mentor",
-                lambda g, own=own: Q(**{f"{own}__in": mentored(g)}),
-            ),
+            in_rows(own, "the enrollments they mentor", mentored),
         )
         allow(model, VIEW, ANYONE, of_user(f"{path}person__user_id", "their own"))
     # The roster of a class one holds a letter for (registers are taken for the whole class);

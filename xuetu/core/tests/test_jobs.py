@@ -10,30 +10,6 @@ from xuetu.core.models import Job, JobState
 
 
 @pytest.mark.django_db
-def test_exporting_people_runs_as_a_job_and_a_mentor_gets_only_their_apprentices_masked(
-    world, django_capture_on_commit_callbacks
-):
-    from xuetu.programmes.tests.factories import build_programme
-
-    build_programme(world)  # `mentor` mentors the `apprentice` person
-    with django_capture_on_commit_callbacks(execute=True):
-        response = world.client("mentor").post("/export/person/")
-    assert response.status_code == 302
-    job = Job.objects.get(owner=world.users["mentor"])
-    assert job.state == JobState.DONE
-    download = world.client("mentor").get(f"/jobs/{job.pk}/download/")
-    rows = read_rows(b"".join(download.streaming_content))
-    apprentice = world.people["apprentice"]
-    names = [row[0] for row in rows[1:]]
-    id_cells = [row[1] for row in rows[1:]]
-    assert apprentice.name in names and apprentice.id_number not in id_cells
-    assert apprentice.id_number[:4] + "*" * 10 + apprentice.id_number[-4:] in id_cells
-    # Not the rest of the enterprise: the worker nobody mentors, the other enterprise's.
-    assert world.people["worker"].name not in names
-    assert world.people["worker2"].name not in names
-
-
-@pytest.mark.django_db
 def test_a_job_and_its_file_are_404_to_anyone_but_its_owner(
     world, django_capture_on_commit_callbacks
 ):

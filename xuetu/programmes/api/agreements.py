@@ -8,6 +8,7 @@ from xuetu.core.api import SafeRelatedField, ScopedViewSet, transition_action
 from xuetu.core.validators import validate_line
 from xuetu.core.views import any_manager
 from xuetu.programmes import services
+from xuetu.programmes.access import CONFIRM
 from xuetu.programmes.models import CooperationAgreement
 from xuetu.registry.models import Enterprise, Institution
 
@@ -75,4 +76,5 @@ class AgreementViewSet(ScopedViewSet):
     confirm = transition_action(
         services.agreement_confirm,
         summary="The side that did not draft the agreement confirms it.",
+        access=CONFIRM,
     )
