@@ -8,6 +8,7 @@ from xuetu.accounts.choices import ROLES_BY_KIND, OrganisationKind, Role
 from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.bilingual import Bilingual
 from xuetu.core.links import HasPage, page_url_name
+from xuetu.core.validators import validate_line
 
 
 class User(AbstractUser):
@@ -47,7 +48,7 @@ class Organisation(models.Model):
     """A tenant: the city bureau, a district bureau, an enterprise or an institution."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_line])
     district = models.ForeignKey(
         District,
         verbose_name=_("district"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xuetu.core.access import ANYONE, CHANGE, VIEW, ScopedQuerySet, allow, declare, of_user
+from xuetu.core.validators import validate_text
 
 
 class AppendOnlyError(Exception):
@@ -232,7 +233,7 @@ class ConsentRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    reason = models.TextField(_("reason"), max_length=1000)
+    reason = models.TextField(_("reason"), max_length=1000, validators=[validate_text])
     payload = models.JSONField(_("what is asked"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ConsentStatus.choices, default=ConsentStatus.PENDING
@@ -246,7 +247,9 @@ class ConsentRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    decision_comment = models.TextField(
+        _("comment"), max_length=1000, blank=True, validators=[validate_text]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from xuetu.core.exports import EXPORT_JOB, EXPORTS
 from xuetu.core.jobs import job_create, job_enqueue
 from xuetu.core.models import AuditEvent, Job
+from xuetu.core.validators import EnteredDateField
 from xuetu.core.views import ScopedListView, city_only, nobody, scoped_object, visible_to
 
 
@@ -25,12 +26,9 @@ class AuditFilterForm(forms.Form):
         label=_("actor"), queryset=get_user_model().objects.order_by("username"), required=False
     )
     action = forms.CharField(label=_("action"), required=False)
-    date_from = forms.DateField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # Bounded: a date past the calendar's end is a field error, not a crash in the filter.
+    date_from = EnteredDateField(label=_("from"), required=False)
+    date_to = EnteredDateField(label=_("to"), required=False)
 
 
 class AuditList(ScopedListView):

@@ -1,11 +1,14 @@
 """Core's own pages (audit log, jobs, exports), and the route helpers every app's URLs use:
-`crud()` for a model's list, new, detail and edit pages, `actions()` for its action buttons."""
+`crud()` for a model's list, new, detail and edit pages, `actions()` for its action buttons.
+Importing this module registers the `<id:pk>` converter (`core.converters`) that every page
+route takes an object's id with."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 from django.views import View
 
+from xuetu.core import converters as converters  # registers <id:…>
 from xuetu.core import pages
 
 app_name = "core"
@@ -23,8 +26,8 @@ def crud(
     return [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
         path(f"{prefix}/new/", create.as_view(), name=f"{name}_create"),
-        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
+        path(f"{prefix}/<id:pk>/", detail.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<id:pk>/edit/", edit.as_view(), name=f"{name}_edit"),
     ]
 
 
@@ -32,7 +35,7 @@ def actions(prefix: str, name: str, views_by_action: dict[str, type[View]]) -> l
     """`<prefix>/<pk>/<action>/` (underscores become hyphens), named `<name>_<action>`."""
     return [
         path(
-            f"{prefix}/<int:pk>/{action.replace('_', '-')}/",
+            f"{prefix}/<id:pk>/{action.replace('_', '-')}/",
             view.as_view(),
             name=f"{name}_{action}",
         )
@@ -42,7 +45,7 @@ def actions(prefix: str, name: str, views_by_action: dict[str, type[View]]) -> l
 
 urlpatterns = [
     path("audit/", pages.AuditList.as_view(), name="audit_list"),
-    path("jobs/<int:pk>/", pages.job_detail, name="job_detail"),
-    path("jobs/<int:pk>/download/", pages.job_download, name="job_download"),
+    path("jobs/<id:pk>/", pages.job_detail, name="job_detail"),
+    path("jobs/<id:pk>/download/", pages.job_download, name="job_download"),
     path("export/<slug:kind>/", pages.export_start, name="export_start"),
 ]

@@ -16,6 +16,7 @@ from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import parse_resident_id
 from xuetu.core.uploads import SCAN_KINDS, XLSX, check_upload, suffixes_of
+from xuetu.core.validators import EnteredDateField, LineField, TextField, date_input
 from xuetu.programmes.choices import (
     TRANSFER_TARGET_STATUSES,
     ApprenticeCategory,
@@ -34,13 +35,9 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
 
-def date_input() -> forms.DateInput:
-    # ISO format, or the browser's date picker shows an empty field for an initial value.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=date_input(), **kwargs)
+    """A date someone enters: 1900 to 2100, with the browser's date picker."""
+    return EnteredDateField(label=label, **kwargs)
 
 
 def one_choice_hidden(field: forms.ModelChoiceField) -> None:
@@ -107,7 +104,7 @@ class PersonByIdMixin(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
-    person_name = forms.CharField(label=_("name"), max_length=60)
+    person_name = LineField(label=_("name"), max_length=60)
 
     person: Person | None = None
 
@@ -242,11 +239,10 @@ class CohortForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextField(
         label=_("Review comment"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to return or reject: say what to change, or why."),
     )
 
@@ -300,7 +296,7 @@ class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
 class WithdrawForm(forms.Form):
     on = date_field(_("withdrawal date"))
     reason = forms.ChoiceField(label=_("reason"), choices=WithdrawalReason.choices)
-    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    note = LineField(label=_("note"), max_length=300, required=False)
 
 
 class PauseForm(forms.Form):

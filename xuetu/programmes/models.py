@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.links import HasPage
+from xuetu.core.validators import validate_entered_date, validate_line, validate_text
 from xuetu.programmes.choices import (
     AgreementSide,
     ApprenticeCategory,
@@ -31,8 +32,10 @@ def verification_code() -> str:
 class ProgrammePolicy(models.Model):
     """The city's programme rules, effective-dated: all values are data, not code."""
 
-    name = models.CharField(_("name"), max_length=120)
-    effective_from = models.DateField(_("effective from"), unique=True)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_line])
+    effective_from = models.DateField(
+        _("effective from"), unique=True, validators=[validate_entered_date]
+    )
     mentor_max_apprentices = models.PositiveSmallIntegerField(
         _("largest number of apprentices per mentor"), default=10
     )
@@ -89,7 +92,9 @@ class CooperationAgreement(HasPage, models.Model):
 
     page_url_name = "programmes:agreement_detail"
 
-    number = models.CharField(_("agreement number"), max_length=40, unique=True)
+    number = models.CharField(
+        _("agreement number"), max_length=40, unique=True, validators=[validate_line]
+    )
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("enterprise"),
@@ -103,8 +108,8 @@ class CooperationAgreement(HasPage, models.Model):
         related_name="agreements",
     )
     drafted_by = models.CharField(_("drafted by"), max_length=12, choices=AgreementSide.choices)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"))
+    valid_from = models.DateField(_("valid from"), validators=[validate_entered_date])
+    valid_to = models.DateField(_("valid to"), validators=[validate_entered_date])
     training_mode = models.CharField(
         _("training mode"),
         max_length=20,
@@ -114,7 +119,7 @@ class CooperationAgreement(HasPage, models.Model):
     fee_per_apprentice = models.DecimalField(
         _("fee per apprentice (yuan)"), max_digits=12, decimal_places=2, default=0
     )
-    duties = models.TextField(_("duties of each side"), blank=True)
+    duties = models.TextField(_("duties of each side"), blank=True, validators=[validate_text])
     scan = models.FileField(_("signed scan"), upload_to="agreements/%Y/", blank=True)
     enterprise_confirmed_at = models.DateTimeField(
         _("confirmed by enterprise"), null=True, blank=True
@@ -171,13 +176,20 @@ class Mentor(HasPage, models.Model):
     certificate_level = models.PositiveSmallIntegerField(
         _("certificate level"), choices=SkillLevel.choices, null=True, blank=True
     )
-    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=40, blank=True, validators=[validate_line]
+    )
     recognised = models.BooleanField(
         _("recognised as highly skilled by the enterprise"), default=False
     )
-    recognition_reason = models.CharField(_("reason for recognition"), max_length=300, blank=True)
+    recognition_reason = models.CharField(
+        _("reason for recognition"), max_length=300, blank=True, validators=[validate_line]
+    )
     recognition_approved_by = models.CharField(
-        _("recognition approved by"), max_length=60, blank=True
+        _("recognition approved by"),
+        max_length=60,
+        blank=True,
+        validators=[validate_line],
     )
     years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
     capacity = models.PositiveSmallIntegerField(
@@ -224,9 +236,9 @@ class Appointment(models.Model):
         related_name="appointments",
     )
     number = models.CharField(_("letter number"), max_length=40, unique=True)
-    term_start = models.DateField(_("term start"))
-    term_end = models.DateField(_("term end"))
-    issued_on = models.DateField(_("issued on"))
+    term_start = models.DateField(_("term start"), validators=[validate_entered_date])
+    term_end = models.DateField(_("term end"), validators=[validate_entered_date])
+    issued_on = models.DateField(_("issued on"), validators=[validate_entered_date])
     code = models.CharField(
         _("verification code"), max_length=32, unique=True, default=verification_code
     )
@@ -257,8 +269,8 @@ class Cohort(HasPage, models.Model):
 
     page_url_name = "programmes:cohort_detail"
 
-    code = models.CharField(_("class code"), max_length=30, unique=True)
-    name = models.CharField(_("class name"), max_length=200)
+    code = models.CharField(_("class code"), max_length=30, unique=True, validators=[validate_line])
+    name = models.CharField(_("class name"), max_length=200, validators=[validate_line])
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("enterprise"),
@@ -283,10 +295,13 @@ class Cohort(HasPage, models.Model):
         "registry.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
     )
     target_level = models.PositiveSmallIntegerField(_("target level"), choices=SkillLevel.choices)
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=[validate_entered_date])
+    planned_end = models.DateField(_("planned end"), validators=[validate_entered_date])
     special_approval = models.CharField(
-        _("special approval for a longer duration"), max_length=300, blank=True
+        _("special approval for a longer duration"),
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
     )
     planned_headcount = models.PositiveIntegerField(_("planned headcount"))
     training_mode = models.CharField(
@@ -295,7 +310,9 @@ class Cohort(HasPage, models.Model):
         choices=TrainingMode.choices,
         default=TrainingMode.ALTERNATION,
     )
-    plan_summary = models.TextField(_("training plan summary"), blank=True)
+    plan_summary = models.TextField(
+        _("training plan summary"), blank=True, validators=[validate_text]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=CohortStatus.choices, default=CohortStatus.DRAFT
     )
@@ -317,7 +334,7 @@ class Cohort(HasPage, models.Model):
         blank=True,
         related_name="+",
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True, validators=[validate_text])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -351,8 +368,12 @@ class Enrollment(HasPage, models.Model):
         related_name="enrollments",
     )
     category = models.CharField(_("category"), max_length=12, choices=ApprenticeCategory.choices)
-    contract_start = models.DateField(_("labour contract start"))
-    contract_end = models.DateField(_("labour contract end"), null=True, blank=True)
+    contract_start = models.DateField(
+        _("labour contract start"), validators=[validate_entered_date]
+    )
+    contract_end = models.DateField(
+        _("labour contract end"), null=True, blank=True, validators=[validate_entered_date]
+    )
     social_insurance = models.BooleanField(_("social insurance paid"), default=True)
     enterprise_mentor = models.ForeignKey(
         Mentor,
@@ -376,13 +397,21 @@ class Enrollment(HasPage, models.Model):
         choices=EnrollmentStatus.choices,
         default=EnrollmentStatus.ENROLLED,
     )
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    paused_from = models.DateField(_("paused from"), null=True, blank=True)
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, validators=[validate_entered_date]
+    )
+    paused_from = models.DateField(
+        _("paused from"), null=True, blank=True, validators=[validate_entered_date]
+    )
+    withdrawn_on = models.DateField(
+        _("withdrawn on"), null=True, blank=True, validators=[validate_entered_date]
+    )
     withdrawal_reason = models.CharField(
         _("withdrawal reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )
-    withdrawal_note = models.CharField(_("note"), max_length=300, blank=True)
+    withdrawal_note = models.CharField(
+        _("note"), max_length=300, blank=True, validators=[validate_line]
+    )
     substitute_for = models.OneToOneField(
         "self",
         verbose_name=_("substitute for"),
@@ -418,7 +447,7 @@ class EnrollmentEvent(models.Model):
         Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EnrollmentEventKind.choices)
-    effective_date = models.DateField(_("effective date"))
+    effective_date = models.DateField(_("effective date"), validators=[validate_entered_date])
     details = models.JSONField(_("details"), default=dict, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.dates import add_months, age_on, duration_months
+from xuetu.core.dates import add_days, add_months, age_on, duration_months
 from xuetu.core.problems import Problem, say
 from xuetu.programmes.choices import MentorKind
 
@@ -218,7 +218,7 @@ def resumed_planned_end(
     planned_end: dt.date, *, paused_from: dt.date, resumed_on: dt.date
 ) -> dt.date:
     """The planned end moves by the length of the pause."""
-    return planned_end + (resumed_on - paused_from)
+    return add_days(planned_end, (resumed_on - paused_from).days)
 
 
 # Mentors -----------------------------------------------------------------------------------

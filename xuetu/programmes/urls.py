@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xuetu.core.urls import actions, crud
+from xuetu.core.urls import actions, crud  # and the <id:…> converter
 from xuetu.programmes import views
 
 app_name = "programmes"
@@ -15,10 +15,8 @@ urlpatterns = [
         views.AgreementCreate,
         views.AgreementEdit,
     ),
-    path(
-        "agreements/<int:pk>/confirm/", views.AgreementConfirm.as_view(), name="agreement_confirm"
-    ),
-    path("agreements/<int:pk>/scan/", views.AgreementScan.as_view(), name="agreement_scan"),
+    path("agreements/<id:pk>/confirm/", views.AgreementConfirm.as_view(), name="agreement_confirm"),
+    path("agreements/<id:pk>/scan/", views.AgreementScan.as_view(), name="agreement_scan"),
     *crud(
         "mentors",
         "mentor",
@@ -27,8 +25,8 @@ urlpatterns = [
         views.MentorCreate,
         views.MentorEdit,
     ),
-    path("mentors/<int:pk>/appoint/", views.MentorAppoint.as_view(), name="mentor_appoint"),
-    path("appointments/<int:pk>/pdf/", views.AppointmentPdf.as_view(), name="appointment_pdf"),
+    path("mentors/<id:pk>/appoint/", views.MentorAppoint.as_view(), name="mentor_appoint"),
+    path("appointments/<id:pk>/pdf/", views.AppointmentPdf.as_view(), name="appointment_pdf"),
     *crud(
         "cohorts",
         "cohort",
@@ -52,20 +50,18 @@ urlpatterns = [
         },
     ),
     path(
-        "cohorts/<int:pk>/roster/import/",
+        "cohorts/<id:pk>/roster/import/",
         views.CohortRosterImport.as_view(),
         name="cohort_roster_import",
     ),
     path(
-        "cohorts/<int:pk>/roster/template/",
+        "cohorts/<id:pk>/roster/template/",
         views.CohortRosterTemplate.as_view(),
         name="cohort_roster_template",
     ),
-    path("cohorts/<int:pk>/roster/add/", views.EnrollmentAdd.as_view(), name="enrollment_create"),
-    path(
-        "cohorts/<int:pk>/filing-form/", views.CohortFilingPdf.as_view(), name="cohort_filing_pdf"
-    ),
-    path("enrollments/<int:pk>/", views.EnrollmentDetail.as_view(), name="enrollment_detail"),
+    path("cohorts/<id:pk>/roster/add/", views.EnrollmentAdd.as_view(), name="enrollment_create"),
+    path("cohorts/<id:pk>/filing-form/", views.CohortFilingPdf.as_view(), name="cohort_filing_pdf"),
+    path("enrollments/<id:pk>/", views.EnrollmentDetail.as_view(), name="enrollment_detail"),
     *actions(
         "enrollments",
         "enrollment",

@@ -13,6 +13,7 @@ from xuetu.core.identifiers import (
     parse_resident_id,
     validate_mobile,
 )
+from xuetu.core.validators import validate_line
 from xuetu.core.views import any_manager
 from xuetu.registry import services
 from xuetu.registry.masking import PersonalView, audit_id_views, id_search_allowed
@@ -78,6 +79,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=200,
+        validators=[validate_line],
         help_text=_("City administrators only: accept a failing GB 32100 check character."),
     )
 
@@ -134,6 +137,10 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "contact_phone",
         ]
         extra_kwargs = {"uscc": {"validators": [], "max_length": 40}}
+
+    def validate_uscc(self, value: str | None) -> str | None:
+        # An institution may have no code; one it gives is checked as the page's form does.
+        return check_uscc(value).number if value else None
 
 
 class InstitutionViewSet(ScopedViewSet):

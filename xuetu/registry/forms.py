@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
+from xuetu.core.validators import LineField
 from xuetu.registry.models import (
     District,
     Enterprise,
@@ -41,7 +42,7 @@ class OccupationForm(forms.ModelForm):
 
 
 class EnterpriseForm(forms.ModelForm):
-    accept_reason = forms.CharField(
+    accept_reason = LineField(
         label=_("Reason for accepting a failing check character"),
         required=False,
         max_length=200,

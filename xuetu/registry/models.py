@@ -2,13 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# District lives in accounts (every organisation has its place); the registry keeps its
-# pages, API and reference file, and they read it from here.
 from xuetu.accounts.models import District as District
 from xuetu.accounts.models import Organisation, OrganisationQuerySet
 from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.bilingual import Bilingual
 from xuetu.core.links import HasPage
+
+# District lives in accounts (every organisation has its place); the registry keeps its
+# pages, API and reference file, and they read it from here.
+from xuetu.core.validators import validate_line
 from xuetu.registry.choices import (
     Education,
     EnterpriseSize,
@@ -60,7 +62,7 @@ class Occupation(HasPage, Bilingual):
 
     page_url_name = "registry:occupation_detail"
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_line])
     levels = models.CharField(
         _("levels offered"),
         max_length=10,
@@ -104,7 +106,10 @@ class Enterprise(Organisation):
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     uscc_accepted_reason = models.CharField(
-        _("reason for accepting a failing check character"), max_length=200, blank=True
+        _("reason for accepting a failing check character"),
+        max_length=200,
+        blank=True,
+        validators=[validate_line],
     )
     uscc_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,9 +128,13 @@ class Enterprise(Organisation):
     skilled_worker_share = models.DecimalField(
         _("skilled-worker share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_line])
+    contact_name = models.CharField(
+        _("contact person"), max_length=60, blank=True, validators=[validate_line]
+    )
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_line]
+    )
 
     # A child model may have its own manager; the stubs type the parent's as a ClassVar.
     objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]
@@ -154,9 +163,13 @@ class Institution(Organisation):
     institution_type = models.CharField(
         _("institution type"), max_length=30, choices=InstitutionType.choices
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_line])
+    contact_name = models.CharField(
+        _("contact person"), max_length=60, blank=True, validators=[validate_line]
+    )
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_line]
+    )
 
     objects = InstitutionQuerySet.as_manager()  # type: ignore[misc]  # as Enterprise's
 
@@ -178,7 +191,7 @@ class Person(HasPage, models.Model):
     page_url_name = "registry:person_detail"
 
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
-    name = models.CharField(_("full name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60, validators=[validate_line])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True)

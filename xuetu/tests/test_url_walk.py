@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from xuetu.core.access import PUBLIC_URL_NAMES
+from xuetu.core.ids import MAX_ID
 from xuetu.core.jobs import job_create
 from xuetu.core.models import AuditEvent
 
@@ -188,3 +189,53 @@ def test_shared_data_is_read_by_all_but_changed_only_by_its_owner(world):
     api = f"/api/v1/institutions/{world.institution.pk}/"
     assert world.api("enterprise2").patch(api, {"address": "x"}, format="json").status_code == 403
     assert world.client("school").get(url + "edit/").status_code == 200
+
+
+# Ids in routes: 1 to 2^63 - 1, or the route does not match ---------------------------------------
+PARAMETER = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")
+NOT_IDS = (str(MAX_ID + 1), "9" * 25)  # past what a database can compare
+
+
+def fill_one(pattern: str, name: str, value: str) -> str:
+    """A concrete path with parameter `name` set to `value` and the others to 1."""
+    return fill(PARAMETER.sub(lambda m: value if name in m.groups() else "1", pattern), "1")
+
+
+def matches(url: str, pattern: str) -> bool:
+    try:
+        return resolve(url).route == pattern.replace("^", "")  # as Django joins the parts
+    except Resolver404:
+        return False
+
+
+def test_every_route_parameter_that_takes_digits_takes_only_64_bit_ids():
+    """An int-like parameter (digits match, letters do not) must refuse numbers past 2^63 - 1
+    at the route: on a page `<id:pk>` (core.converters), in the API the viewsets'
+    lookup pattern (core.ids.ID_PATTERN). Django's `<int:pk>` fails this."""
+    unbounded, int_like = [], 0
+    for pattern, name, _ in all_routes():
+        for parameter in {a or b for a, b in PARAMETER.findall(pattern)}:
+            digits, letters = (fill_one(pattern, parameter, v) for v in ("123", "abc"))
+            if not matches(digits, pattern) or matches(letters, pattern):
+                continue  # not an id (a document number, a list's name)
+            int_like += 1
+            unbounded += [
+                f"{name or pattern}: {parameter}={value}"
+                for value in NOT_IDS
+                if matches(fill_one(pattern, parameter, value), pattern)
+            ]
+    assert unbounded == []
+    assert int_like >= 60  # every page and API route with an object id
+
+
+@pytest.mark.django_db
+def test_an_id_past_64_bits_in_any_route_is_404_never_a_server_error(world):
+    pages, api = world.client("bureau"), world.api("bureau")
+    for pattern, name, _ in all_routes():
+        if not has_params(pattern) or "<slug:" in pattern or "<str:" in pattern:
+            continue
+        url = fill(pattern, str(MAX_ID + 1))
+        client = api if url.startswith("/api/") else pages
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, f"{method.upper()} {url} ({name})"

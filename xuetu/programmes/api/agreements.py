@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from xuetu.core.api import SafeRelatedField, ScopedViewSet, transition_action
+from xuetu.core.validators import validate_line
 from xuetu.core.views import any_manager
 from xuetu.programmes import services
 from xuetu.programmes.access import CONFIRM
@@ -51,7 +52,8 @@ class AgreementSerializer(serializers.ModelSerializer):
             "institution_confirmed_at",
             "created_at",
         ]
-        extra_kwargs = {"number": {"required": False, "validators": []}}
+        # Not the unique check (the service says it in the user's language); the text check stays.
+        extra_kwargs = {"number": {"required": False, "validators": [validate_line]}}
 
 
 class AgreementViewSet(ScopedViewSet):

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xuetu.core.api import ProblemSerializer, ScopedRelatedField, ScopedViewSet, transition_action
+from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
 from xuetu.programmes import services
 from xuetu.programmes.access import FILING, REVIEW, RUN
@@ -72,15 +73,20 @@ class CohortSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "submitted_at", "reviewed_at", "review_comment"]
-        extra_kwargs = {"code": {"required": False, "validators": []}}
+        # Not the unique check (the service says it in the user's language); the text check stays.
+        extra_kwargs = {"code": {"required": False, "validators": [validate_line]}}
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_text]
+    )
 
 
 class RequiredCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("What the enterprise should change, or why."))
+    comment = serializers.CharField(
+        help_text=_("What the enterprise should change, or why."), validators=[validate_text]
+    )
 
 
 class CohortViewSet(ScopedViewSet):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from xuetu.core.api import ScopedRelatedField, ScopedViewSet, transition_action
 from xuetu.core.identifiers import mask_id_number
+from xuetu.core.validators import validate_entered_date, validate_line
 from xuetu.core.views import any_manager
 from xuetu.programmes import selectors, services
 from xuetu.programmes.choices import WithdrawalReason
@@ -91,12 +92,16 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 
 class DatedSerializer(serializers.Serializer):
-    on = serializers.DateField(help_text=_("The effective date."))
+    on = serializers.DateField(
+        help_text=_("The effective date."), validators=[validate_entered_date]
+    )
 
 
 class WithdrawalSerializer(DatedSerializer):
     reason = ReasonField(choices=WithdrawalReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, validators=[validate_line]
+    )
 
 
 class EventSerializer(serializers.ModelSerializer):
