@@ -24,6 +24,7 @@ from xuetu.programmes.tests.factories import (
     make_person,
 )
 from xuetu.programmes.tests.test_roster import good_row, run, setting, xlsx  # noqa: F401
+from xuetu.registry.choices import Education
 from xuetu.registry.models import Person
 from xuetu.registry.services import (
     MISMATCH_LIMIT,
@@ -119,7 +120,7 @@ def test_the_person_page_links_someone_registered_elsewhere_when_the_name_matche
 
 def test_the_api_links_someone_registered_elsewhere_and_shows_nothing_they_recorded(world):
     worker = world.people["worker"]
-    Person.objects.filter(pk=worker.pk).update(phone="13800000000", education="bachelor")
+    Person.objects.filter(pk=worker.pk).update(phone="13800000000", education=Education.BACHELOR)
     response = world.api("enterprise2").post(
         "/api/v1/people/",
         {"name": worker.name, "id_number": worker.id_number, "phone": PHONE},
@@ -215,3 +216,16 @@ def test_past_the_limit_the_roster_import_looks_nobody_up(setting):  # noqa: F81
     codes = [p.code for p in result.problems]
     assert codes.count("too_many_mismatches") == 2 and not result.stored
     assert not Person.objects.filter(name=good_row(0)["姓名"]).exists()
+
+
+def test_changing_a_record_to_a_number_registered_elsewhere_is_refused_as_a_mismatch(world):
+    mine, theirs = world.people["worker2"], world.people["worker"]  # enterprise2's, enterprise's
+    response = world.api("enterprise2").patch(
+        f"/api/v1/people/{mine.pk}/", {"id_number": theirs.id_number}, format="json"
+    )
+    assert response.status_code == 400
+    assert says(NAME_MISMATCH, response.json()["id_number"][0])
+    assert theirs.name not in response.content.decode()
+    assert Person.objects.get(pk=mine.pk).id_number == mine.id_number
+    [event] = mismatch_events(world.users["enterprise2"])
+    assert_discreet(event, theirs)
