@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from xuetu.accounts import site
+        from xuetu.accounts import access, site
+
+        access.register()
 
         site.register()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import ROLES_BY_KIND, OrganisationKind, Role
-from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.bilingual import Bilingual
 from xuetu.core.links import HasPage, page_url_name
 
@@ -40,11 +40,7 @@ class District(HasPage, Bilingual):
 
 
 class OrganisationQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(pk__in=scope.org_ids) | models.Q(district_id__in=scope.district_ids)
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(pk__in=scope.managed_org_ids)
+    """Who reaches an organisation: accounts.access (and registry.access for enterprises)."""
 
 
 class Organisation(models.Model):

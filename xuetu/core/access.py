@@ -1,14 +1,27 @@
-"""Tenancy that cannot be forgotten.
+"""Who reaches which rows, by role and relation, in one table per model.
 
 Every tenant-owned model's queryset is a `ScopedQuerySet`; pages, API viewsets, form choice
-fields, exports and jobs start from `Model.objects.for_user(user)`. An object outside the
-user's scope does not exist for them (404), and one they can see but not change is a 403.
+fields, exports, PDFs and jobs start from `Model.objects.for_user(user)` (rows to view) or
+`manageable_by(user)` (rows to change). An object outside what the user reaches does not
+exist for them (404), and one they can see but not change is a 403.
+
+What a user reaches is read from the model's access table: for each action (`view`,
+`change`, and any an app names, such as `review`) and each role, the ways (`Reach`) that role
+reaches rows, each with a label for the generated table of who sees what. `ANYONE` rules
+follow a relation whatever the role (one's own person record, one's own notices). The roles
+are per organisation: a `Grant` holds the organisations where the user has the role, and
+their districts. The city bureau reaches everything; anonymous users nothing. Core names no
+role: the app that owns the roles registers their meaning, and each app declares its models'
+tables (and adds rows to the tables of the apps below it) in its `access.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import reduce
+from operator import or_
 from typing import cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -83,6 +96,13 @@ class Scope:
     district_ids: frozenset[int]
     roles: frozenset[str]
     memberships: tuple[tuple[int, str], ...]
+    districts: tuple[tuple[int, int | None], ...] = ()  # (organisation, its district)
+
+    def grant(self, role: str) -> Grant:
+        """What `role` gives this user (ANYONE: the relations to the user alone)."""
+        orgs = frozenset(org for org, held in self.memberships if held == role)
+        districts = frozenset(d for org, d in self.districts if org in orgs and d is not None)
+        return Grant(cast(int, self.user_id), orgs, districts)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -115,6 +135,7 @@ def scope_for(user) -> Scope:
         district_ids=frozenset(d for _, role, d in rows if role in district_roles and d),
         roles=frozenset(role for _, role, _ in rows),
         memberships=tuple((org, role) for org, role, _ in rows),
+        districts=tuple({org: d for org, _, d in rows}.items()),
     )
     user._xuetu_scope = scope
     return scope
@@ -126,37 +147,112 @@ def forget_scope(user) -> None:
         del user._xuetu_scope
 
 
-class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every tenant-owned model.
+# The access tables ----------------------------------------------------------------------------
+ANYONE = "*"  # the "role" of rules that follow a relation to the user, whatever their roles
+VIEW = "view"
+CHANGE = "change"
 
-    Subclasses say which rows a scope reaches (`scope_q`) and which it may change
-    (`manage_q`); the city bureau reaches and manages everything. `shared` querysets are
-    read by every signed-in user (reference data, the list of training institutions).
-    """
+
+@dataclass(frozen=True)
+class Grant:
+    """What one role gives a user: the organisations where they hold it and their districts."""
+
+    user_id: int
+    org_ids: frozenset[int]
+    district_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One way a role reaches rows of a model: a label for the table of who sees what, and
+    the condition over the model's rows for one grant."""
+
+    label: str
+    q: Callable[[Grant], models.Q]
+
+
+@dataclass
+class AccessTable:
+    """For one model: action → role → the ways that role reaches rows."""
+
+    label: str  # the model's label, "app.model"
+    rules: dict[str, dict[str, list[Reach]]] = dataclass_field(default_factory=dict)
+
+    def reaches(self, action: str, role: str) -> list[Reach]:
+        return self.rules.get(action, {}).get(role, [])
+
+    def actions(self) -> list[str]:
+        return list(self.rules)
+
+
+_TABLES: dict[str, AccessTable] = {}
+
+
+def _label(model: type[models.Model] | str) -> str:
+    return model if isinstance(model, str) else model._meta.label_lower
+
+
+def allow(model: type[models.Model] | str, action: str, role: str, *reaches: Reach) -> None:
+    """Adds rows to a model's table: `role` reaches, for `action`, the rows of each reach.
+    Additive, so an app above may add the relations it owns to a lower app's table."""
+    label = _label(model)
+    table = _TABLES.setdefault(label, AccessTable(label))
+    table.rules.setdefault(action, {}).setdefault(str(role), []).extend(reaches)
+
+
+def access_table(model: type[models.Model] | str) -> AccessTable | None:
+    return _TABLES.get(_label(model))
+
+
+def access_tables() -> dict[str, AccessTable]:
+    return dict(sorted(_TABLES.items()))
+
+
+def access_q(model: type[models.Model], action: str, scope: Scope) -> models.Q:
+    """The rows of `model` that `scope` reaches for `action`, as one condition (no rows when
+    the table gives none of the user's roles anything)."""
+    table = _TABLES.get(_label(model))
+    if table is None:
+        raise ImproperlyConfigured(f"{_label(model)} has no access table")
+    conditions: list[models.Q] = []
+    for role in (*sorted(scope.roles), ANYONE):
+        reaches = table.reaches(action, role)
+        if reaches and scope.user_id is not None:
+            grant = scope.grant(role)
+            conditions.extend(reach.q(grant) for reach in reaches)
+    return reduce(or_, conditions) if conditions else models.Q(pk__in=[])
+
+
+def role_reaches(scope: Scope, model: type[models.Model] | str, action: str = VIEW) -> bool:
+    """Whether one of the scope's roles (not only relations to the user) reaches rows of the
+    model for the action: navigation shows an entry only to the roles it is for."""
+    if scope.city:
+        return True
+    table = _TABLES.get(_label(model))
+    return table is not None and any(table.reaches(action, role) for role in scope.roles)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every tenant-owned model: what a user reaches comes from the model's
+    access table (see the module's text); the city bureau reaches everything.
+    `shared` querysets are read by every signed-in user (reference data, the list of
+    training institutions) and changed by the city bureau and what the table says."""
 
     shared = False
 
-    def for_user(self, user) -> ScopedQuerySet:
+    def for_user(self, user, action: str = VIEW) -> ScopedQuerySet:
         scope = scope_for(user)
         if scope.city:
             return self
         if scope.user_id is None:
             return self.none()
-        return self.filter(self.scope_q(scope))
+        if self.shared and (action == VIEW or access_table(self.model) is None):
+            # Shared rows: read by all; changed by the city and whom a table names.
+            return self if action == VIEW else self.none()
+        return self.filter(access_q(self.model, action, scope))
 
     def manageable_by(self, user) -> ScopedQuerySet:
-        scope = scope_for(user)
-        if scope.city:
-            return self
-        if scope.user_id is None:
-            return self.none()
-        return self.filter(self.manage_q(scope))
-
-    def scope_q(self, scope: Scope) -> models.Q:
-        raise NotImplementedError
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(pk__in=[])
+        return self.for_user(user, CHANGE)
 
 
 class ReferenceQuerySet(ScopedQuerySet):
@@ -165,14 +261,16 @@ class ReferenceQuerySet(ScopedQuerySet):
 
     shared = True
 
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q()
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether the table lets `user` take `action` on `obj`."""
+    manager = cast(ScopedQuerySet, type(obj)._default_manager)  # the stubs only know Manager
+    return manager.for_user(user, action).filter(pk=obj.pk).exists()
 
 
 def can_manage(user, obj: models.Model) -> bool:
     """Whether `user` may change `obj` (which they can already see)."""
-    manager = cast(ScopedQuerySet, type(obj)._default_manager)  # the stubs only know Manager
-    return manager.manageable_by(user).filter(pk=obj.pk).exists()
+    return can(user, CHANGE, obj)
 
 
 def restrict_choices(fields: Iterable, user) -> None:
@@ -181,3 +279,30 @@ def restrict_choices(fields: Iterable, user) -> None:
         queryset = getattr(field, "queryset", None)
         if queryset is not None and hasattr(queryset, "for_user"):
             field.queryset = queryset.for_user(user)
+
+
+# Reaches that most tables are made of ----------------------------------------------------------
+def in_organisations(path: str, label: str) -> Reach:
+    """Rows whose `path` is one of the grant's organisations."""
+    return Reach(label, lambda grant: models.Q(**{f"{path}__in": grant.org_ids}))
+
+
+def in_districts(path: str, label: str) -> Reach:
+    """Rows whose `path` is one of the districts of the grant's organisations."""
+    return Reach(label, lambda grant: models.Q(**{f"{path}__in": grant.district_ids}))
+
+
+def of_user(path: str, label: str) -> Reach:
+    """Rows whose `path` is the user themself."""
+    return Reach(label, lambda grant: models.Q(**{path: grant.user_id}))
+
+
+def in_rows(path: str, label: str, rows: Callable[[Grant], models.QuerySet]) -> Reach:
+    """Rows whose `path` is among `rows(grant)` (a subquery: no duplicate rows)."""
+    return Reach(label, lambda grant: models.Q(**{f"{path}__in": rows(grant)}))
+
+
+def declare(model: type[models.Model] | str) -> None:
+    """A model whose table gives nobody but the city bureau anything (until rows are added)."""
+    label = _label(model)
+    _TABLES.setdefault(label, AccessTable(label))

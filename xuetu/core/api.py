@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xuetu.core.access import ScopedQuerySet
+from xuetu.core.access import CHANGE, VIEW, ScopedQuerySet
 from xuetu.core.ids import ID_PATTERN, parse_id
 from xuetu.core.problems import Refused
 from xuetu.core.views import city_only, scoped_object, visible_to
@@ -107,17 +107,20 @@ class ScopedAPIMixin(viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
     service_object: str | None = None
     may_create: ClassVar[Callable[[Any], bool]] = city_only
-    # Set on actions whose service checks the user's role itself (a reviewer approves a
-    # class they may not edit); other writes need `can_manage`.
-    service_decides = False
+    # The action of the model's access table a route takes on its object: set on the custom
+    # actions (`@action(..., access="review")`, `transition_action(..., access=...)`); other
+    # routes read with `view` and write with `change`.
+    access: str | None = None
 
     def get_queryset(self) -> models.QuerySet:
         return visible_to(self.model, self.request.user)
 
     def get_object(self) -> models.Model:
         queryset = self.filter_queryset(self.get_queryset())
-        change = self.request.method not in permissions.SAFE_METHODS and not self.service_decides
-        obj = scoped_object(self.request.user, queryset, change=change, pk=self.kwargs["pk"])
+        access = self.access or (
+            VIEW if self.request.method in permissions.SAFE_METHODS else CHANGE
+        )
+        obj = scoped_object(self.request.user, queryset, access=access, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -187,13 +190,14 @@ class _TransitionAction:
     body: type[serializers.Serializer] | None
     summary: str
     url_path: str | None
+    access: str
 
     def __set_name__(self, owner: type[ScopedViewSet], name: str) -> None:
         # Replaced by a DRF action named after the attribute it is assigned to.
         setattr(owner, name, self.build(owner, name))
 
     def build(self, owner: type[ScopedViewSet], name: str) -> Callable[..., Response]:
-        service, body = self.service, self.body
+        service, body, access = self.service, self.body, self.access
 
         def handler(view: ScopedViewSet, request: Request, pk: str | None = None) -> Response:
             return view.apply(service, body)
@@ -205,7 +209,7 @@ class _TransitionAction:
             detail=True,
             methods=["post"],
             permission_classes=[permissions.IsAuthenticated],
-            service_decides=True,
+            access=access,
             **route,
         )(handler)
         schema = extend_schema(
@@ -223,12 +227,14 @@ def transition_action(
     *,
     summary: str,
     url_path: str | None = None,
+    access: str = CHANGE,
 ) -> Any:
     """A POST action on one object: `approve = transition_action(services.cohort_approve,
-    CommentSerializer, summary="Approve the filing")`. It calls `service(by=the user,
-    <service_object>=the object, **the checked body)` and answers with the object; the
-    service checks the role (403) and the rules (409 with every problem)."""
-    return _TransitionAction(service, body, summary, url_path)
+    CommentSerializer, summary="Approve the filing", access="review")`. The lookup asks the
+    model's access table for `access` (403 when the user sees the object but may not); then
+    it calls `service(by=the user, <service_object>=the object, **the checked body)` and
+    answers with the object; the service checks its own rules (409 with every problem)."""
+    return _TransitionAction(service, body, summary, url_path, access)
 
 
 # Fields -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xuetu.core.access import Scope, ScopedQuerySet
+from xuetu.core.access import ANYONE, CHANGE, VIEW, ScopedQuerySet, allow, declare, of_user
 
 
 class AppendOnlyError(Exception):
@@ -14,10 +14,8 @@ class AppendOnlyError(Exception):
 
 
 class AuditQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        # Only the city bureau reads the whole log (ScopedQuerySet lets it through);
-        # others see nothing here, and pages show an object's own history through services.
-        return models.Q(pk__in=[])
+    """Only the city bureau reads the whole log (its table gives nobody else a row); pages
+    show an object's own history through services."""
 
     def update(self, **kwargs):
         raise AppendOnlyError("audit events cannot be changed")
@@ -87,11 +85,7 @@ class JobState(models.TextChoices):
 
 
 class JobQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(owner_id=scope.user_id)
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(owner_id=scope.user_id)
+    """A job is its owner's (see the tables at the end of this module)."""
 
 
 class Job(models.Model):
@@ -153,14 +147,8 @@ class Job(models.Model):
 class NoticeQuerySet(ScopedQuerySet):
     """A notice is its recipient's alone."""
 
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(recipient_id=scope.user_id)
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(recipient_id=scope.user_id)
-
-    def for_user(self, user) -> ScopedQuerySet:
-        # Not even the city bureau reads another person's notices.
+    def for_user(self, user, action: str = VIEW) -> ScopedQuerySet:
+        # Not even the city bureau reads or marks another person's notices.
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(recipient_id=user.pk)
@@ -220,13 +208,7 @@ class ConsentStatus(models.TextChoices):
 
 
 class ConsentQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(organisation_id__in=scope.org_ids) | models.Q(
-            organisation__district_id__in=scope.district_ids
-        )
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(organisation_id__in=scope.managed_org_ids)
+    """Who reaches a request: its requester, and what the role owner adds (accounts.access)."""
 
 
 class ConsentRequest(models.Model):
@@ -290,3 +272,13 @@ class ConsentRequest(models.Model):
 
         subject = subject_of(self)
         return subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/"
+
+
+# Access tables of core's own rows (core.access): relations to the user alone; the app that
+# owns the roles adds what roles reach (accounts.access).
+declare(AuditEvent)
+allow(Job, VIEW, ANYONE, of_user("owner_id", "their own jobs"))
+allow(Job, CHANGE, ANYONE, of_user("owner_id", "their own jobs"))
+allow(Notice, VIEW, ANYONE, of_user("recipient_id", "their own notices"))
+allow(Notice, CHANGE, ANYONE, of_user("recipient_id", "their own notices"))
+allow(ConsentRequest, VIEW, ANYONE, of_user("requested_by_id", "the requests they made"))

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.views.generic import TemplateView
 
-from xuetu.core.access import Scope, scope_for
+from xuetu.core.access import VIEW, Scope, role_reaches, scope_for
 
 Label = str | Promise
 Visible = Callable[[Scope], bool]
@@ -33,6 +34,16 @@ def staff(scope: Scope) -> bool:
 
 def city(scope: Scope) -> bool:
     return scope.city
+
+
+def reaches(model: type[Model] | str, action: str = VIEW) -> Visible:
+    """Shown to the roles the model's access table gives rows to (core.access): the menu
+    entry of a list follows who may open it."""
+
+    def visible(scope: Scope) -> bool:
+        return role_reaches(scope, model, action)
+
+    return visible
 
 
 def member(scope: Scope) -> bool:

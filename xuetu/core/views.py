@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.generic.detail import SingleObjectMixin
 
-from xuetu.core.access import ScopedQuerySet, can_manage, restrict_choices, scope_for
+from xuetu.core.access import (
+    CHANGE,
+    VIEW,
+    ScopedQuerySet,
+    can,
+    can_manage,
+    restrict_choices,
+    scope_for,
+)
 from xuetu.core.problems import Refused
 
 if TYPE_CHECKING:
@@ -46,13 +54,14 @@ def visible_to(model: type[M], user) -> models.QuerySet[M]:
     return cast(ScopedQuerySet, model._default_manager).for_user(user)
 
 
-def scoped_object(user, queryset: models.QuerySet[M], *, change: bool = False, **lookup: Any) -> M:
+def scoped_object(user, queryset: models.QuerySet[M], *, access: str = VIEW, **lookup: Any) -> M:
     """One object from `queryset` (already `visible_to` the user): 404 when it is not there,
-    whether it does not exist or belongs to someone else; with `change`, a 403 unless the
-    user may change it."""
+    whether it does not exist or belongs to someone else; for any other `access` than view
+    (change, review…: an action of the model's access table), a 403 unless the table lets
+    the user take it."""
     obj = get_object_or_404(queryset, **lookup)
-    if change and not can_manage(user, obj):
-        raise PermissionDenied(_("You may see this but not change it."))
+    if access != VIEW and not can(user, access, obj):
+        raise PermissionDenied(_("You may see this but not do this."))
     return obj
 
 
@@ -126,7 +135,8 @@ def label_empty_choices(form: forms.BaseForm) -> None:
 
 # The base of every page ---------------------------------------------------------------------
 class ScopedMixin(generic.View):
-    """Declarations: `model`; `change` (the page changes its object: 403 unless the user may);
+    """Declarations: `model`; `access`, the action of the model's access table the page
+    takes on its object (`view`; `change` for an edit; `review`…: a 403 unless the user may);
     `may_create` (a function of the user); `url_name` when the URL names are not the model's
     name; `service_object`, the keyword the object goes to its services under (default: the
     URL name). Functions declared here are read from the class, so they are not bound."""
@@ -134,7 +144,7 @@ class ScopedMixin(generic.View):
     model: type[models.Model]
     request: HttpRequest
     kwargs: dict[str, Any]
-    change = False
+    access = VIEW
     may_create: ClassVar[Callable[[Any], bool]] = city_only
     service: ClassVar[Service]  # on the pages that call one
     url_name: str | None = None
@@ -155,7 +165,7 @@ class ScopedMixin(generic.View):
 
     def get_object(self, queryset: models.QuerySet | None = None) -> models.Model:
         queryset = self.get_queryset() if queryset is None else queryset
-        return scoped_object(self.request.user, queryset, change=self.change, pk=self.kwargs["pk"])
+        return scoped_object(self.request.user, queryset, access=self.access, pk=self.kwargs["pk"])
 
     def user_can_create(self) -> bool:
         return type(self).may_create(self.request.user)
@@ -327,7 +337,7 @@ class ScopedUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     """An edit: `service(by=…, <service_object>=the object, **data)`; 403 for those who see
     the object but may not change it."""
 
-    change = True
+    access = CHANGE
 
     def perform(self, form: forms.BaseForm) -> Any:
         instance = cast(forms.BaseModelForm, form).instance  # an edit page's form is a model's
@@ -341,7 +351,7 @@ class ObjectFormView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, generic.F
     `service(by=…, <service_object>=the object, **data)`. `form_object` names the keyword
     the form gets the object under, if it needs it."""
 
-    change = True
+    access = CHANGE
     form_object: str | None = None
     object: Any  # the page's object, always there (as a detail page's)
 
@@ -376,6 +386,7 @@ class ActionView(ScopedDetailView):
     a PermissionDenied is a 403. GET asks for confirmation on `core/confirm.html`."""
 
     http_method_names = ["get", "post", "head", "options"]
+    access = CHANGE  # an action changes its object; a review declares `review`, and so on
     service: ClassVar[Service]
     form_class: type[forms.BaseForm] | None = None
     title: str | StrPromise = _("Confirm")

@@ -8,6 +8,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from xuetu.programmes import exports, site, tasks  # noqa: F401 - register exports, jobs
+        from xuetu.programmes import access, exports, site, tasks  # noqa: F401 - exports, jobs
+
+        access.register()
 
         site.register()

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.links import HasPage
 from xuetu.programmes.choices import (
     AgreementSide,
@@ -80,17 +80,7 @@ class ProgrammePolicy(models.Model):
 
 
 class AgreementQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return (
-            models.Q(enterprise_id__in=scope.org_ids)
-            | models.Q(institution_id__in=scope.org_ids)
-            | models.Q(enterprise__district_id__in=scope.district_ids)
-        )
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(enterprise_id__in=scope.managed_org_ids) | models.Q(
-            institution_id__in=scope.managed_org_ids
-        )
+    """Who reaches these rows: programmes.access."""
 
 
 class CooperationAgreement(HasPage, models.Model):
@@ -153,24 +143,7 @@ class CooperationAgreement(HasPage, models.Model):
 
 
 class MentorQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        # An enterprise also sees the teachers of the institutions it works with (by agreement
-        # or by class), to name them as its apprentices' institution mentors.
-        mine = scope.org_ids
-        by_agreement = CooperationAgreement.objects.filter(enterprise_id__in=mine)
-        by_class = Cohort.objects.filter(enterprise_id__in=mine)
-        partners = models.Q(organisation_id__in=by_agreement.values("institution_id")) | models.Q(
-            organisation_id__in=by_class.values("institution_id")
-        )
-        return (
-            models.Q(organisation_id__in=scope.org_ids)
-            | (partners & models.Q(kind=MentorKind.INSTITUTION))
-            | models.Q(organisation__district_id__in=scope.district_ids)
-            | models.Q(person__user_id=scope.user_id)
-        )
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(organisation_id__in=scope.managed_org_ids)
+    """Who reaches these rows: programmes.access."""
 
 
 class Mentor(HasPage, models.Model):
@@ -233,11 +206,7 @@ class Mentor(HasPage, models.Model):
 
 
 class AppointmentQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(mentor__in=Mentor.objects.filter(Mentor.objects.all().scope_q(scope)))
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(mentor__organisation_id__in=scope.managed_org_ids)
+    """Who reaches these rows: programmes.access."""
 
 
 class Appointment(models.Model):
@@ -280,15 +249,7 @@ class Appointment(models.Model):
 
 
 class CohortQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return (
-            models.Q(enterprise_id__in=scope.org_ids)
-            | models.Q(institution_id__in=scope.org_ids)
-            | models.Q(enterprise__district_id__in=scope.district_ids)
-        )
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(enterprise_id__in=scope.managed_org_ids)
+    """Who reaches these rows: programmes.access."""
 
 
 class Cohort(HasPage, models.Model):
@@ -372,16 +333,7 @@ class Cohort(HasPage, models.Model):
 
 
 class EnrollmentQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return (
-            models.Q(cohort__enterprise_id__in=scope.org_ids)
-            | models.Q(cohort__institution_id__in=scope.org_ids)
-            | models.Q(cohort__enterprise__district_id__in=scope.district_ids)
-            | models.Q(person__user_id=scope.user_id)
-        )
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(cohort__enterprise_id__in=scope.managed_org_ids)
+    """Who reaches these rows: programmes.access."""
 
 
 class Enrollment(HasPage, models.Model):
@@ -456,10 +408,7 @@ class Enrollment(HasPage, models.Model):
 
 
 class EnrollmentEventQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q(
-            enrollment__in=Enrollment.objects.filter(Enrollment.objects.all().scope_q(scope))
-        )
+    """Who reaches these rows: programmes.access."""
 
 
 class EnrollmentEvent(models.Model):

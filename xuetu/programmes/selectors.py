@@ -206,8 +206,15 @@ def notice_recipients(organisations: Iterable[Organisation]) -> list[tuple[User,
     return [(m.user, by_pk[m.organisation_id]) for m in memberships.order_by("user_id")]
 
 
-def enrollment_history(enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
-    return enrollment.events.select_related("by").order_by("effective_date", "at", "pk")
+def enrollment_history(enrollment: Enrollment, user) -> QuerySet[EnrollmentEvent]:
+    """The enrollment's changes as `user` may read them (their reasons are the apprentice's
+    own: a teacher who sees the class's roster does not read another apprentice's)."""
+    return (
+        EnrollmentEvent.objects.for_user(user)
+        .filter(enrollment=enrollment)
+        .select_related("by")
+        .order_by("effective_date", "at", "pk")
+    )
 
 
 def my_enrollments(user) -> QuerySet[Enrollment]:

@@ -5,49 +5,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core import site
-from xuetu.core.access import Scope
 from xuetu.core.context import unread_notices
 from xuetu.core.hooks import JOB_RETURN
 from xuetu.core.models import Job
-from xuetu.programmes.models import Enrollment
+from xuetu.programmes.models import Cohort, CooperationAgreement, Mentor
 from xuetu.programmes.selectors import my_apprentices, my_enrollments
-from xuetu.registry.hooks import PERSON_REACH
 
 
 def register() -> None:
-    for order, (label, name) in enumerate(
+    for order, (label, name, model) in enumerate(
         [
-            (_("Classes"), "programmes:cohort_list"),
-            (_("Agreements"), "programmes:agreement_list"),
-            (_("Mentors"), "programmes:mentor_list"),
+            (_("Classes"), "programmes:cohort_list", Cohort),
+            (_("Agreements"), "programmes:agreement_list", CooperationAgreement),
+            (_("Mentors"), "programmes:mentor_list", Mentor),
         ],
         start=20,
     ):
-        site.register_menu(label, name, order=order, visible=site.staff)
+        site.register_menu(label, name, order=order, visible=site.reaches(model))
     site.register_menu(
         _("Notices"), "programmes:notice_list", order=30, visible=site.member, badge=unread_notices
     )
     site.register_home_panel("programmes/_home_classes.html", order=40, context=my_classes)
     site.register_home_panel("programmes/_home_apprentices.html", order=50, context=apprentices)
-    PERSON_REACH.register(people_on_rosters)
     JOB_RETURN.register(back_to_the_class)
-
-
-def people_on_rosters(scope: Scope) -> Q:
-    """The people on the rosters of the scope's classes (as enterprise, institution or the
-    enterprise's district), whoever registered them; a subquery, so no duplicate rows."""
-    rostered = Enrollment.objects.filter(
-        Q(cohort__enterprise_id__in=scope.org_ids)
-        | Q(cohort__institution_id__in=scope.org_ids)
-        | Q(cohort__enterprise__district_id__in=scope.district_ids)
-    ).values("person_id")
-    return Q(pk__in=rostered)
 
 
 def back_to_the_class(job: Job) -> tuple[Any, str] | None:

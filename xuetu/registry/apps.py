@@ -8,6 +8,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registries")
 
     def ready(self) -> None:
-        from xuetu.registry import exports, site  # noqa: F401 - exports registers its job
+        from xuetu.registry import access, exports, site  # noqa: F401 - exports registers its job
+
+        access.register()
 
         site.register()

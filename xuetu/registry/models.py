@@ -1,6 +1,3 @@
-from functools import reduce
-from operator import or_
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # pages, API and reference file, and they read it from here.
 from xuetu.accounts.models import District as District
 from xuetu.accounts.models import Organisation, OrganisationQuerySet
-from xuetu.core.access import ReferenceQuerySet, Scope, ScopedQuerySet
+from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.bilingual import Bilingual
 from xuetu.core.links import HasPage
 from xuetu.registry.choices import (
@@ -19,7 +16,6 @@ from xuetu.registry.choices import (
     InstitutionType,
     SkillLevel,
 )
-from xuetu.registry.hooks import PERSON_REACH
 
 
 class IndustryCluster(HasPage, Bilingual):
@@ -146,9 +142,6 @@ class InstitutionQuerySet(OrganisationQuerySet):
 
     shared = True
 
-    def scope_q(self, scope: Scope) -> models.Q:
-        return models.Q()
-
 
 class Institution(Organisation):
     """A training institution: technician college, vocational college, training provider…"""
@@ -174,18 +167,8 @@ class Institution(Organisation):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> models.Q:
-        # Also whom the apps above reach (programmes: the apprentices on one's own rosters,
-        # whoever registered them first), asked through a hook the registry cannot import.
-        own = (
-            models.Q(registered_by_id__in=scope.org_ids)
-            | models.Q(registered_by__district_id__in=scope.district_ids)
-            | models.Q(user_id=scope.user_id)
-        )
-        return reduce(or_, PERSON_REACH.answers(scope), own)
-
-    def manage_q(self, scope: Scope) -> models.Q:
-        return models.Q(registered_by_id__in=scope.managed_org_ids)
+    """Who reaches a person: the registry's table and the rows programmes adds to it (the
+    apprentices on one's rosters, whoever registered them first): see registry.access."""
 
 
 class Person(HasPage, models.Model):

@@ -26,9 +26,9 @@ def register() -> None:
     site.register_menu_group(REGISTRIES, _("Registries"), order=100)
     for order, (label, name, visible) in enumerate(
         [
-            (_("Enterprises"), "registry:enterprise_list", site.staff),
+            (_("Enterprises"), "registry:enterprise_list", site.reaches(Enterprise)),
             (_("Institutions"), "registry:institution_list", site.always),
-            (_("People"), "registry:person_list", site.staff),
+            (_("People"), "registry:person_list", site.reaches(Person)),
             (_("Occupations"), "registry:occupation_list", site.always),
             (_("Industry chains"), "registry:industrychain_list", site.always),
             (_("Districts"), "registry:district_list", site.always),

@@ -1,7 +1,7 @@
 import pytest
 from django.apps import apps
 
-from xuetu.core.access import ScopedQuerySet, scope_for
+from xuetu.core.access import ScopedQuerySet, access_table, scope_for
 from xuetu.core.models import AppendOnlyError, AuditEvent
 from xuetu.registry.models import Enterprise, Person
 
@@ -16,8 +16,12 @@ def test_every_xuetu_model_is_scoped_or_declared_otherwise():
         label = model._meta.label_lower
         if label in NOT_TENANT_DATA:
             continue
-        assert isinstance(model._default_manager.all(), ScopedQuerySet), (
+        queryset = model._default_manager.all()
+        assert isinstance(queryset, ScopedQuerySet), (
             f"{label} has no for_user(): give it a ScopedQuerySet"
+        )
+        assert queryset.shared or access_table(model) is not None, (
+            f"{label} has no access table: say who reaches it in its app's access.py"
         )
 
 

@@ -59,7 +59,9 @@ class KitCohortViewSet(ScopedViewSet):
     model = Cohort
     serializer_class = KitCohortSerializer
     update_service = kit_update
-    approve = transition_action(kit_approve, NoteSerializer, summary="Approve (kit)")
+    approve = transition_action(
+        kit_approve, NoteSerializer, summary="Approve (kit)", access="review"
+    )
 
 
 router = SimpleRouter()

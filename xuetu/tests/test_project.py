@@ -37,6 +37,15 @@ def test_import_table_prints_who_imports_whom_and_passes_its_check():
     assert text.rstrip().endswith("No import goes up or sideways.")
 
 
+def test_the_documented_table_of_who_sees_what_is_the_one_the_code_enforces():
+    call_command("access_table", "--check")  # docs/access.md, generated from the tables
+    from xuetu.project.access_table import render
+
+    text = render()
+    assert "## Apprentice" in text and "their own person record" in text
+    assert "the classes they teach under a confirmed agreement" in text
+
+
 def test_each_app_declared_the_routes_it_serves_without_signing_in():
     assert set(PUBLIC_URL_NAMES) == {
         "accounts:login",

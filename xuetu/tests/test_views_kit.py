@@ -81,6 +81,7 @@ class KitDetail(ScopedDetailView):
 
 class KitApprove(ActionView, KitDetail):
     form_class: type[forms.BaseForm] | None  # as ActionView declares it (a subclass asks more)
+    access = "review"  # the district reviewer's action in the class's access table
     service, form_class = kit_approve, NoteForm
     title, done = "Approve (kit)", "Approved (kit)."
 
@@ -221,9 +222,12 @@ def test_the_lookup_is_404_outside_the_scope_and_403_for_a_change_it_may_not_mak
         user = world.users[username]
         return scoped_object(user, visible_to(Cohort, user), pk=cohort.pk, **kwargs)
 
-    assert lookup("district") == cohort and lookup("enterprise", change=True) == cohort
+    assert lookup("district") == cohort and lookup("enterprise", access="change") == cohort
+    assert lookup("district", access="review") == cohort
     with pytest.raises(PermissionDenied):
-        lookup("district", change=True)
+        lookup("district", access="change")
+    with pytest.raises(PermissionDenied):
+        lookup("enterprise", access="review")
     for username in ("enterprise2", "nobody"):
         with pytest.raises(Http404):
             lookup(username)

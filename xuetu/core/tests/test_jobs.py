@@ -10,27 +10,6 @@ from xuetu.core.models import Job, JobState
 
 
 @pytest.mark.django_db
-def test_exporting_people_runs_as_a_job_and_masks_ids_for_a_mentor_role(
-    world, django_capture_on_commit_callbacks
-):
-    from xuetu.testing import add_role
-
-    add_role(world.users["school"], world.enterprise, "mentor")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = world.client("school").post("/export/person/")
-    assert response.status_code == 302
-    job = Job.objects.get(owner=world.users["school"])
-    assert job.state == JobState.DONE and job.total == job.done == 2
-    download = world.client("school").get(f"/jobs/{job.pk}/download/")
-    rows = read_rows(b"".join(download.streaming_content))
-    worker = world.people["worker"]
-    id_cells = [row[1] for row in rows[1:]]
-    assert worker.id_number[:4] + "*" * 10 + worker.id_number[-4:] in id_cells
-    assert worker.id_number not in id_cells
-    assert world.people["worker2"].name not in [row[0] for row in rows]
-
-
-@pytest.mark.django_db
 def test_a_job_and_its_file_are_404_to_anyone_but_its_owner(
     world, django_capture_on_commit_callbacks
 ):

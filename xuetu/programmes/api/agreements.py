@@ -7,6 +7,7 @@ from rest_framework import serializers
 from xuetu.core.api import SafeRelatedField, ScopedViewSet, transition_action
 from xuetu.core.views import any_manager
 from xuetu.programmes import services
+from xuetu.programmes.access import CONFIRM
 from xuetu.programmes.models import CooperationAgreement
 from xuetu.registry.models import Enterprise, Institution
 
@@ -73,4 +74,5 @@ class AgreementViewSet(ScopedViewSet):
     confirm = transition_action(
         services.agreement_confirm,
         summary="The side that did not draft the agreement confirms it.",
+        access=CONFIRM,
     )

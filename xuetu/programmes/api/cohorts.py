@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from xuetu.core.api import ProblemSerializer, ScopedRelatedField, ScopedViewSet, transition_action
 from xuetu.core.views import any_manager
 from xuetu.programmes import services
+from xuetu.programmes.access import FILING, REVIEW, RUN
 from xuetu.programmes.api.agreements import PartnerField
 from xuetu.programmes.models import Cohort, CooperationAgreement
 from xuetu.registry.choices import SkillLevel
@@ -112,7 +113,7 @@ class CohortViewSet(ScopedViewSet):
             200: inline_serializer("FilingCheck", {"problems": ProblemSerializer(many=True)})
         },
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], access=FILING)
     def check(self, request: Request, pk: str | None = None) -> Response:
         """Every problem the submit check would list now (empty: the filing may be submitted)."""
         problems = services.filing_problems(cast(Cohort, self.get_object()))
@@ -120,20 +121,26 @@ class CohortViewSet(ScopedViewSet):
 
     submit = transition_action(services.cohort_submit, summary="Submit the filing for review")
     approve = transition_action(
-        services.cohort_approve, CommentSerializer, summary="Approve the filing"
+        services.cohort_approve, CommentSerializer, summary="Approve the filing", access=REVIEW
     )
     return_ = transition_action(
         services.cohort_return,
         RequiredCommentSerializer,
         summary="Return the filing for changes",
         url_path="return",
+        access=REVIEW,
     )
     reject = transition_action(
-        services.cohort_reject, RequiredCommentSerializer, summary="Reject the filing"
+        services.cohort_reject,
+        RequiredCommentSerializer,
+        summary="Reject the filing",
+        access=REVIEW,
     )
     withdraw = transition_action(
         services.cohort_withdraw, summary="Withdraw a draft or a filing awaiting review"
     )
-    start = transition_action(services.cohort_start, summary="Start training")
-    complete = transition_action(services.cohort_complete, summary="Complete training")
-    close = transition_action(services.cohort_close, summary="Close the class's file")
+    start = transition_action(services.cohort_start, summary="Start training", access=RUN)
+    complete = transition_action(services.cohort_complete, summary="Complete training", access=RUN)
+    close = transition_action(
+        services.cohort_close, summary="Close the class's file", access=REVIEW
+    )

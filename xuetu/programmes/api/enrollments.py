@@ -147,5 +147,7 @@ class EnrollmentViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every change to the enrollment, by effective date."""
-        events = selectors.enrollment_history(cast(Enrollment, self.get_object()))
+        events = selectors.enrollment_history(
+            cast(Enrollment, self.get_object()), self.request.user
+        )
         return Response(EventSerializer(events, many=True).data)

@@ -14,6 +14,7 @@ from typing import Any, cast
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.access import CHANGE
 from xuetu.core.audit import audit_record
 from xuetu.core.imports import ImportResult, ImportSpec, Progress, Row, Stored, Texts, run_import
 from xuetu.core.imports.sheet import Upload
@@ -81,7 +82,7 @@ def roster_check_can_import(*, by: User, cohort: Cohort) -> None:
     """Another organisation's class does not exist for `by` (404, as everywhere); one they
     can see but not manage (a reviewer, the institution) is a 403; a class whose roster is
     closed (approved and after) changes through its roster actions instead."""
-    scoped_object(by, visible_to(Cohort, by), change=True, pk=cohort.pk)
+    scoped_object(by, visible_to(Cohort, by), access=CHANGE, pk=cohort.pk)
     if cohort.status not in choices.EDITABLE_COHORT_STATUSES:
         message = _("The roster of an approved class changes through its roster actions.")
         raise Refused([Problem("roster_closed", message, "status")])

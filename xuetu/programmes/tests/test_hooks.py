@@ -1,5 +1,5 @@
-"""What programmes tells the apps below it (whom a scope reaches through its rosters, where a
-roster import leads back to), and what it asks of the apps above (earlier subsidies)."""
+"""What programmes tells the apps below it (whom its rosters reach, where a roster import
+leads back to), and what it asks of the apps above (earlier subsidies)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,11 @@ from xuetu.core.jobs import job_create
 from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.hooks import PRIOR_SUBSIDIES
-from xuetu.programmes.site import people_on_rosters
 from xuetu.programmes.tasks import ROSTER_IMPORT
 from xuetu.programmes.tests.factories import make_cohort, make_enrollment, make_person
-from xuetu.registry.hooks import PERSON_REACH
 from xuetu.registry.models import Person
 
 pytestmark = pytest.mark.django_db
-
-
-def test_programmes_tells_the_registry_whom_its_rosters_reach():
-    assert people_on_rosters in PERSON_REACH.providers
 
 
 def test_the_district_of_the_enterprise_reaches_an_apprentice_registered_elsewhere(world):

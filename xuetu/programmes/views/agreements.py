@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.access import scope_for
+from xuetu.core.access import can
 from xuetu.core.views import (
     ActionView,
     ScopedCreateView,
@@ -18,7 +18,7 @@ from xuetu.core.views import (
     ScopedUpdateView,
 )
 from xuetu.programmes import filters, forms, services
-from xuetu.programmes.choices import AgreementSide
+from xuetu.programmes.access import CONFIRM
 from xuetu.programmes.models import CooperationAgreement
 from xuetu.programmes.views.common import manages_an_enterprise
 
@@ -49,20 +49,12 @@ class AgreementDetail(ScopedDetailView):
         return context
 
 
-def confirming_organisation(agreement: CooperationAgreement) -> int:
-    """The side that did not draft the agreement confirms it."""
-    if agreement.drafted_by == AgreementSide.ENTERPRISE:
-        return agreement.institution_id
-    return agreement.enterprise_id
-
-
 def may_confirm(user, agreement: CooperationAgreement) -> bool:
-    if agreement.confirmed:
-        return False
-    return confirming_organisation(agreement) in scope_for(user).managed_org_ids
+    return not agreement.confirmed and can(user, CONFIRM, agreement)
 
 
 class AgreementConfirm(ActionView, AgreementDetail):
+    access = CONFIRM
     service = services.agreement_confirm
     title = _("Confirm the agreement")
     done = _("The agreement is confirmed.")

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.auth import signed_in
+from xuetu.core.access import CHANGE
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ActionView,
@@ -24,8 +25,10 @@ from xuetu.core.views import (
     ScopedUpdateView,
     file_response,
     passes,
+    visible_to,
 )
 from xuetu.programmes import choices, documents, filters, forms, services
+from xuetu.programmes.access import FILING, REVIEW, RUN
 from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment
 from xuetu.programmes.roster import TEMPLATE_HEADERS, roster_template
@@ -96,10 +99,12 @@ class CohortDetail(ScopedDetailView):
         cohort = self.object
         actions = cohort_actions(self.request.user, cohort)
         context.update(actions=actions, can_edit=actions["edit"], review_form=review_form)
+        # The roster as the user may see it (an apprentice sees only their own line).
         roster = list(
-            cohort.enrollments.select_related(
-                "person", "enterprise_mentor__person", "institution_mentor__person"
-            ).order_by("person__name", "pk")
+            visible_to(Enrollment, self.request.user)
+            .filter(cohort=cohort)
+            .select_related("person", "enterprise_mentor__person", "institution_mentor__person")
+            .order_by("person__name", "pk")
         )
         context["roster"] = roster
         context["on_roster"] = sum(e.status != EnrollmentStatus.WITHDRAWN for e in roster)
@@ -125,18 +130,21 @@ class CohortSubmit(CohortAction):
 
 
 class CohortApprove(CohortAction):
+    access = REVIEW
     service, button, form_class = services.cohort_approve, "review", forms.ReviewForm
     title = _("Approve")
     done = _("The class is approved.")
 
 
 class CohortReturn(CohortAction):
+    access = REVIEW
     service, button, form_class = services.cohort_return, "review", forms.ReviewForm
     title = _("Return with comment")
     done = _("The filing was returned to the enterprise with your comment.")
 
 
 class CohortReject(CohortAction):
+    access = REVIEW
     service, button, form_class = services.cohort_reject, "review", forms.ReviewForm
     title = _("Reject with comment")
     done = _("The filing was rejected.")
@@ -149,18 +157,21 @@ class CohortWithdraw(CohortAction):
 
 
 class CohortStart(CohortAction):
+    access = RUN
     service, button = services.cohort_start, "start"
     title = _("Start training")
     done = _("The class started training.")
 
 
 class CohortComplete(CohortAction):
+    access = RUN
     service, button = services.cohort_complete, "complete"
     title = _("Complete training")
     done = _("The class completed training.")
 
 
 class CohortClose(CohortAction):
+    access = REVIEW
     service, button = services.cohort_close, "close"
     title = _("Close the file")
     done = _("The class is closed.")
@@ -222,6 +233,7 @@ class CohortRosterImport(ObjectFormView):
 
 class CohortRosterTemplate(ScopedDownloadView):
     model = Cohort
+    access = CHANGE  # for whoever fills the roster in
 
     def download(self, cohort: Cohort) -> FileResponse:
         data = roster_template(cohort, language=self.request.LANGUAGE_CODE)
@@ -229,9 +241,12 @@ class CohortRosterTemplate(ScopedDownloadView):
 
 
 class CohortFilingPdf(ScopedDownloadView):
-    """The filing form (开班申请表) with the roster, for whoever sees the class."""
+    """The filing form (开班申请表) with the roster and the apprentices' ID numbers: for the
+    parties to the filing and its reviewer (the access table's `filing`), not for everyone who
+    sees the class."""
 
     model = Cohort
+    access = FILING
 
     def download(self, cohort: Cohort) -> FileResponse:
         pdf = documents.filing_form_pdf(cohort)

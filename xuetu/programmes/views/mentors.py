@@ -19,6 +19,7 @@ from xuetu.core.views import (
     ScopedUpdateView,
     any_manager,
     file_response,
+    visible_to,
 )
 from xuetu.programmes import choices, documents, filters, forms, rules, selectors, services
 from xuetu.programmes.models import Appointment, Enrollment, Mentor
@@ -63,7 +64,11 @@ class MentorDetail(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         mentor = self.object
         set_loads([mentor])
-        context["appointments"] = mentor.appointments.select_related("cohort")
+        context["appointments"] = (
+            visible_to(Appointment, self.request.user)
+            .filter(mentor=mentor)
+            .select_related("cohort")
+        )
         context["apprentices"] = (
             Enrollment.objects.for_user(self.request.user)
             .filter(Q(enterprise_mentor=mentor) | Q(institution_mentor=mentor))
