@@ -14,6 +14,7 @@ from xuetu.core.access import (
 from xuetu.registry.models import Enterprise, Institution, Person
 
 MANAGERS = (Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER)
+FACTS = "facts"  # an enterprise's name, USCC and district: the bureau's to change
 
 
 def register() -> None:
@@ -27,6 +28,12 @@ def register() -> None:
     )
     allow(
         Enterprise, CHANGE, Role.ENTERPRISE_MANAGER, in_organisations("pk", "their own enterprise")
+    )
+    allow(
+        Enterprise,
+        FACTS,
+        Role.DISTRICT_REVIEWER,
+        in_districts("district_id", "the enterprises of their district"),
     )
     # Institutions are public bodies that every signed-in user finds (a shared queryset);
     # their own managers edit them.

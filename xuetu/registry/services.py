@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Membership, Organisation
-from xuetu.core.access import scope_for
+from xuetu.core.access import can, scope_for
 from xuetu.core.audit import audit_many, audit_record
 from xuetu.core.consent import consent_grant, consent_refuse, consent_request, consent_withdraw
 from xuetu.core.consent import pending_for as pending_consent
@@ -26,6 +26,7 @@ from xuetu.core.models import ConsentRequest
 from xuetu.core.notices import notify
 from xuetu.core.problems import Problem, Refused
 from xuetu.core.services import actor, record_create, record_update
+from xuetu.registry.access import FACTS
 from xuetu.registry.models import District, Enterprise, Institution, Person
 
 R = TypeVar("R", bound=models.Model)
@@ -282,12 +283,7 @@ FACTS_KIND = "registry.enterprise_facts"
 def may_change_facts(by, enterprise: Enterprise) -> bool:
     """The city administrator, or a district reviewer of the enterprise's current district
     (`by=None`: a system action, a command or the demo data)."""
-    if by is None:
-        return True
-    scope = scope_for(by)
-    return scope.city or (
-        enterprise.district_id is not None and enterprise.district_id in scope.district_ids
-    )
+    return by is None or can(by, FACTS, enterprise)
 
 
 def changed_facts(stored: Enterprise, fields: Mapping[str, Any]) -> list[str]:

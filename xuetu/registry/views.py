@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,6 +24,7 @@ from xuetu.core.views import (
     visible_to,
 )
 from xuetu.registry import filters, forms, services
+from xuetu.registry.access import FACTS
 from xuetu.registry.models import (
     District,
     Enterprise,
@@ -250,11 +250,8 @@ def asked_facts(enterprise: Enterprise, payload: dict[str, Any]) -> list[tuple[A
 class ChangeDecision(ActionView, EnterpriseChangeRequest):
     """Granting or refusing: the city administrator or the reviewer of the district."""
 
+    access = FACTS
     service_object = "enterprise"
-
-    def check_allowed(self) -> None:
-        if not services.may_change_facts(self.request.user, self.object):
-            raise PermissionDenied(services.BUREAU_ONLY)
 
     def available(self) -> bool:
         return services.pending_facts_request(self.object) is not None
@@ -277,7 +274,6 @@ class EnterpriseRefuseChange(ChangeDecision):
 class EnterpriseWithdrawChange(ActionView, EnterpriseChangeRequest):
     """The enterprise takes its request back."""
 
-    change = True
     service = services.enterprise_facts_withdraw
     service_object = "enterprise"
     title = _("Withdraw the request")
