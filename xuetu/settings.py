@@ -5,9 +5,13 @@ CELERY_BROKER_URL is set. Every variable is read through `xuetu.config`, which r
 malformed value at start-up (`DEBUG=flase` is an error, not "false").
 """
 
+import datetime as dt
+import hashlib
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from xuetu.config import (
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "xuetu.core",
     "xuetu.accounts",
     "xuetu.registry",
@@ -66,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xuetu.core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xuetu.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xuetu.core.middleware.RequestContextMiddleware",
     "xuetu.core.middleware.LoginRequiredMiddleware",
+    # Last, so it sees the answer of the sign-in view it replaces with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -100,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "xuetu.core.context.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -115,10 +126,25 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }
+TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME", "")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The embedded default under concurrent writers: WAL lets readers go on while one writes;
+    # BEGIN IMMEDIATE takes the write lock when a transaction starts, so a second writer waits
+    # (up to `timeout` seconds) instead of failing with "database is locked" when it would
+    # upgrade a read lock; synchronous=NORMAL is WAL's safe setting (no fsync per commit).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "") or None}
+    # The test database is a file too: an in-memory one has no WAL and no busy timeout, so the
+    # race tests could not run on it. One file per checkout, in the temporary folder.
+    checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    TEST_DATABASE_NAME = TEST_DATABASE_NAME or str(
+        Path(tempfile.gettempdir()) / f"xuetu-test-{checkout}.sqlite3"
+    )
+DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells validators when a password has changed, whichever way.
+    {"NAME": "xuetu.accounts.auth.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
@@ -168,10 +196,65 @@ X_FRAME_OPTIONS = "DENY"
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's health check speaks plain HTTP to each node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp): scripts and style sheets only from this site, an inline
+# <script> or <style> only with the request's nonce ({{ CSP_NONCE }}), no eval. Style
+# attributes stay allowed (style-src-attr): they cannot run code, and the progress bars and
+# Bootstrap's components set widths and heights with them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (xuetu.core.middleware): browser features the site never uses are off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+
+# Sign-in throttling (django-axes): five failed sign-ins for one user name from one address
+# lock that pair, and only that pair, for 30 minutes, on the sign-in page and the admin's. A
+# lock never follows the user name alone, so nobody can lock the administrator out from
+# elsewhere. The city administrator lifts a lock at /accounts/lockouts/.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "xuetu.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "xuetu.accounts.views.locked_out"
+# No row per successful sign-in with its address and browser: axes keeps the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+
+# API tokens (xuetu.accounts.auth.ExpiringTokenAuthentication) stop working this many days
+# after they were issued; changing the password revokes them.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xuetu.accounts.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.auth import signed_in
 from xuetu.accounts.choices import MANAGER_ROLES, Role
@@ -19,6 +20,21 @@ def register() -> None:
     )
     register_public_urls("accounts:login")
     site.register_home_panel("accounts/_home_welcome.html", order=10, context=welcome)
+    site.register_menu_group(SECURITY, _("Sign-in and tokens"), order=120)
+    site.register_menu(_("My API token"), "accounts:token", order=1, group=SECURITY)
+    site.register_menu(
+        _("Sign-in locks"), "accounts:lockout_list", order=2, group=SECURITY, visible=site.city
+    )
+    site.register_menu(
+        _("Everyone's API tokens"),
+        "accounts:token_list",
+        order=3,
+        group=SECURITY,
+        visible=site.city,
+    )
+
+
+SECURITY = "security"
 
 
 def welcome(request: HttpRequest) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from xuetu.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -25,4 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
         name="password_change_done",
     ),
+    path("token/", views.TokenPage.as_view(), name="token"),
+    path("tokens/", views.TokenList.as_view(), name="token_list"),
+    path("lockouts/", views.LockoutList.as_view(), name="lockout_list"),
 ]

@@ -1,3 +1,4 @@
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,15 +26,48 @@ class RequestContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the audit log records. Behind our own TLS proxy (BEHIND_TLS_PROXY) that is
-    the last X-Forwarded-For entry, the one the proxy added; earlier entries are the client's
-    to forge, and without a proxy the header is ignored altogether."""
+    """The address the audit log records and sign-in throttling counts by. Behind our own TLS
+    proxy (BEHIND_TLS_PROXY) that is the last X-Forwarded-For entry, the one the proxy added;
+    earlier entries are the client's to forge, and without a proxy the header is ignored
+    altogether. Anything that is not an IP address counts as none (the columns store only
+    addresses)."""
     if settings.BEHIND_TLS_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
+        last = ip_or_none(forwarded.split(",")[-1])
         if last:
             return last
-    return request.META.get("REMOTE_ADDR") or None
+    return ip_or_none(request.META.get("REMOTE_ADDR", ""))
+
+
+def ip_or_none(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `settings.PERMISSIONS_POLICY` ({feature: [allowed origins]}; an empty list turns
+    the feature off, "self" allows this site) as the Permissions-Policy header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """`{"camera": [], "fullscreen": ["self"]}` → `camera=(), fullscreen=(self)`."""
+    allowed = {
+        feature: " ".join(o if o in ("self", "*") else f'"{o}"' for o in origins)
+        for feature, origins in features.items()
+    }
+    return ", ".join(f"{feature}=({origins})" for feature, origins in allowed.items())
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -17,6 +17,13 @@ NOTICES = {
     "cohort.started": _("Class %(code)s started training."),
     "cohort.completed": _("Class %(code)s completed training."),
     "cohort.closed": _("Class %(code)s was closed."),
+    # To the apprentice and their mentors (services.common.notify_enrollment).
+    "enrollment.activated": _("%(name)s started training in class %(code)s on %(on)s."),
+    "enrollment.withdrawn": _("%(name)s was withdrawn from class %(code)s on %(on)s."),
+    "enrollment.paused": _("The training of %(name)s in class %(code)s is paused from %(on)s."),
+    "enrollment.resumed": _("%(name)s resumed training in class %(code)s on %(on)s."),
+    "enrollment.completed": _("%(name)s completed training in class %(code)s on %(on)s."),
+    "enrollment.mentor_changed": _("The mentors of %(name)s in class %(code)s changed."),
 }
 
 register_notices(NOTICES)

@@ -242,3 +242,21 @@ def test_navigation_shows_each_role_only_the_lists_it_can_open(world, programme)
         "/programmes/agreements/",
         "/programmes/mentors/",
     }
+
+
+def test_a_change_to_an_enrollment_is_told_to_its_apprentice_and_mentors_not_the_company(
+    world, programme
+):
+    from xuetu.core.notices import notice_text
+    from xuetu.testing import make_user
+
+    bystander = make_user("bystander", world.enterprise, "mentor")
+    services.enrollment_pause(
+        by=world.users["enterprise"], enrollment=programme.enrollment, on=dt.date(2027, 6, 1)
+    )
+    told = set(Notice.objects.values_list("recipient__username", flat=True))
+    assert told == {"apprentice", "mentor"}  # not the manager who did it, not other members
+    notice = Notice.objects.get(recipient=world.users["apprentice"])
+    text = notice_text(notice.kind, notice.params)
+    assert "舒晓超" in text and programme.cohort.code in text
+    assert not Notice.objects.filter(recipient=bystander).exists()

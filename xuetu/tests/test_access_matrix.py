@@ -40,7 +40,6 @@ OTHER_ROUTES = {
     "accounts:password_change_done": "one's own password",
     "public:verify": "public verification (core.verify)",
     "public:verify_number": "public verification (core.verify)",
-    "core:audit_list": "the city bureau's audit log (test_url_walk, test_access)",
     "core:export_start": "starts an export of a list; the export reads for_user (below)",
     "programmes:notice_list": "one's own notices (Notice's table)",
     "set_language": "one's own language",
@@ -49,7 +48,10 @@ OTHER_ROUTES = {
     "api-schema": "public",
     "api-docs": "public",
     "healthz": "public",
+    "accounts:token": "one's own API token",
 }
+# Pages for the city bureau alone: every other persona is refused.
+CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}
 FUNCTION_ROUTES = {"core:job_detail": ("core.job", VIEW), "core:job_download": ("core.job", VIEW)}
 API_ACCESS = {"retrieve": VIEW, "update": CHANGE, "partial_update": CHANGE}
 
@@ -170,7 +172,7 @@ def test_every_list_shows_exactly_the_rows_the_access_table_gives(world, objects
     build_programme_for_other(world)
     checked = 0
     for pattern, name, route in all_routes():
-        if has_params(pattern) or name in OTHER_ROUTES:
+        if has_params(pattern) or name in OTHER_ROUTES or name in CITY_ROUTES:
             continue
         callback: Any = route
         view = view_class(callback)
@@ -230,6 +232,18 @@ def build_programme_for_other(world) -> None:
         person=make_person("别家学徒", organisation=world.enterprise2),
         enterprise_mentor=mentor,
     )
+
+
+def test_the_city_bureaus_own_pages_refuse_every_other_persona(world):
+    names = {name for _, name, _ in all_routes()}
+    for pattern, name, _callback in all_routes():
+        if name not in CITY_ROUTES:
+            continue
+        url = fill(pattern, "x")
+        for persona in PERSONAS:
+            status = world.client(persona).get(url).status_code
+            assert status == (200 if persona == "bureau" else 403), (url, persona, status)
+    assert names >= CITY_ROUTES
 
 
 def test_anonymous_users_reach_no_object_route(client, objects):

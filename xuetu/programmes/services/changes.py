@@ -32,7 +32,11 @@ from xuetu.programmes.models import (
     Mentor,
 )
 from xuetu.programmes.services.cohorts import reopen
-from xuetu.programmes.services.common import current_policy, require_manager
+from xuetu.programmes.services.common import (
+    current_policy,
+    notify_enrollment,
+    require_manager,
+)
 from xuetu.programmes.services.enrollments import (
     ROLE_OF_KIND,
     Contract,
@@ -97,6 +101,7 @@ def _record_mentor_change(
         after={f"{role}_id": mentor.pk, "effective_date": on.isoformat()},
         organisation=enrollment.cohort.enterprise,
     )
+    notify_enrollment(enrollment, "enrollment.mentor_changed", by, also=[previous], on=on)
 
 
 def _joining_status(cohort: Cohort) -> str:

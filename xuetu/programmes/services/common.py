@@ -13,7 +13,7 @@ from xuetu.core.access import scope_for
 from xuetu.core.links import HasPage
 from xuetu.core.notices import notify as core_notify
 from xuetu.programmes import selectors
-from xuetu.programmes.models import Cohort, ProgrammePolicy
+from xuetu.programmes.models import Cohort, Enrollment, Mentor, ProgrammePolicy
 
 
 def current_policy(on: dt.date) -> ProgrammePolicy:
@@ -56,3 +56,28 @@ def notify(
     recipients = selectors.notice_recipients(organisations)
     url = about.get_absolute_url()
     core_notify(kind=kind, recipients=recipients, url=url, params=params)
+
+
+def notify_enrollment(
+    enrollment: Enrollment,
+    kind: str,
+    by: User | None,
+    *,
+    also: Iterable[Mentor | None] = (),
+    **params: object,
+) -> None:
+    """A change to one enrollment: to its apprentice and their two mentors (and `also`, a
+    mentor who is leaving) who have an account, not to the organisations; whoever made the
+    change is not told of it."""
+    mentors = (enrollment.enterprise_mentor, enrollment.institution_mentor, *also)
+    people = [enrollment.person, *(m.person for m in mentors if m is not None)]
+    user_ids = {p.user_id for p in people if p.user_id} - {getattr(by, "pk", None)}
+    recipients = User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+    params.setdefault("code", enrollment.cohort.code)
+    core_notify(
+        kind=kind,
+        recipients=recipients,
+        url=enrollment.get_absolute_url(),
+        params={"name": enrollment.person.name, **params},
+        organisation=enrollment.cohort.enterprise,
+    )

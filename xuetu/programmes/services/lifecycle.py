@@ -23,8 +23,9 @@ from xuetu.programmes.choices import (
 from xuetu.programmes.models import (
     Enrollment,
 )
+from xuetu.programmes.notices import NOTICES
 from xuetu.programmes.services.cohorts import reopen
-from xuetu.programmes.services.common import require_manager
+from xuetu.programmes.services.common import notify_enrollment, require_manager
 from xuetu.programmes.services.enrollments import enrollment_event
 
 
@@ -50,6 +51,8 @@ def move_enrollment(
         clean=True,
     )
     enrollment_event(by, enrollment, kind, on, **(details or {}))
+    if f"enrollment.{kind}" in NOTICES:
+        notify_enrollment(enrollment, f"enrollment.{kind}", by, on=on)
     return enrollment
 
 
