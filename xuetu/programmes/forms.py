@@ -29,7 +29,7 @@ from xuetu.programmes.models import (
     Enrollment,
     Mentor,
 )
-from xuetu.registry.models import Enterprise, Person
+from xuetu.registry.models import Enterprise
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
@@ -96,8 +96,9 @@ class AgreementForm(forms.ModelForm):
 
 # People by resident ID number ------------------------------------------------------------------
 class PersonByIdMixin(forms.Form):
-    """A person picked by ID number and name: someone already registered must match both
-    (so the form tells nobody whose number it is), someone new is registered."""
+    """A person picked by ID number and name: someone already registered must match both,
+    someone new is registered. Whether they match is the service's answer (counted and
+    audited there, so the form tells nobody whose number it is)."""
 
     id_number = forms.CharField(
         label=_("resident ID number"),
@@ -106,27 +107,8 @@ class PersonByIdMixin(forms.Form):
     )
     person_name = LineField(label=_("name"), max_length=60)
 
-    person: Person | None = None
-
     def clean_id_number(self) -> str:
         return parse_resident_id(self.cleaned_data["id_number"]).number
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        number, name = data.get("id_number"), (data.get("person_name") or "").strip()
-        if number and name:
-            self.person = Person.objects.filter(id_number=number).first()
-            if self.person is not None and squeeze(self.person.name) != squeeze(name):
-                self.add_error(
-                    "person_name",
-                    _("This ID number is registered under another name; check both."),
-                )
-        return data
-
-
-def squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 # Mentors ----------------------------------------------------------------------------------

@@ -128,10 +128,8 @@ def status_problems(apprentice: Apprentice) -> list[Problem]:
     if apprentice.is_pensioner:
         problems.append(Problem("pensioner", _("A pensioner cannot be an apprentice."), None))
     if apprentice.active_elsewhere:
-        message = say(
-            _("Already training in another class (%(classes)s)."),
-            classes=", ".join(apprentice.active_elsewhere),
-        )
+        # Not which class: it may be another enterprise's, whose classes are its own.
+        message = _("This person is already in another live class.")
         problems.append(Problem("active_elsewhere", message, "person"))
     return problems
 

@@ -17,6 +17,7 @@ MANAGERS = (Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER)
 # A person's phone and education in full (others see the phone masked and no education):
 # who recorded them, the person themself, and (programmes) their mentors.
 CONTACT = "contact"
+FACTS = "facts"  # an enterprise's name, USCC and district: the bureau's to change
 
 
 def register() -> None:
@@ -30,6 +31,12 @@ def register() -> None:
     )
     allow(
         Enterprise, CHANGE, Role.ENTERPRISE_MANAGER, in_organisations("pk", "their own enterprise")
+    )
+    allow(
+        Enterprise,
+        FACTS,
+        Role.DISTRICT_REVIEWER,
+        in_districts("district_id", "the enterprises of their district"),
     )
     # Institutions are public bodies that every signed-in user finds (a shared queryset);
     # their own managers edit them.

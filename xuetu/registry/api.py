@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from xuetu.core.api import ScopedReadOnlyViewSet, ScopedRelatedField, ScopedViewSet
 from xuetu.core.identifiers import (
@@ -176,13 +178,9 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = ["gender", "birth_date"]
 
     def validate_id_number(self, value: str) -> str:
-        number = parse_resident_id(value).number
-        others = Person.objects.filter(id_number=number)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(_("A person with this ID number is registered."))
-        return number
+        # Whether the number is registered is the service's answer (linked when the name
+        # matches, refused without saying whose it is otherwise), never the serializer's.
+        return parse_resident_id(value).number
 
     def validate_phone(self, value: str) -> str:
         return validate_mobile(value) if value else ""
@@ -196,7 +194,15 @@ class PersonSerializer(serializers.ModelSerializer):
         data["phone"] = seen.phone(instance)
         if not seen.contact(instance):
             data["education"] = None
+        if self.context.get("linked"):
+            # Someone already registered, perhaps by another organisation: the answer says
+            # who was linked, not what that organisation recorded.
+            for name in LINKED_HIDDEN:
+                data.pop(name, None)
         return data
+
+
+LINKED_HIDDEN = ("phone", "education", "is_full_time_student", "is_pensioner")
 
 
 class PersonViewSet(ScopedViewSet):
@@ -208,6 +214,7 @@ class PersonViewSet(ScopedViewSet):
     may_create = any_manager
     create_service = services.person_create
     update_service = services.person_update
+    linked = False
 
     def _full(self) -> bool:
         request = getattr(self, "request", None)
@@ -236,7 +243,17 @@ class PersonViewSet(ScopedViewSet):
                 audit_id_views(self.request.user, Person, shown, "api")
         return super().get_serializer(*args, **kwargs)
 
-    def create_object(self, data: dict[str, Any]) -> Person:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         organisation = registering_organisation(self.request.user)
-        # The kit says a model; the service, person_create, returns a Person.
-        return cast(Person, super().create_object({"organisation": organisation, **data}))
+        registration = services.person_register(
+            by=self.request.user, organisation=organisation, **serializer.validated_data
+        )
+        serializer.instance = registration.person
+        serializer.context["linked"] = self.linked = registration.linked
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new person is 201; someone already registered under this name is linked, 200."""
+        response = super().create(request, *args, **kwargs)
+        if self.linked:
+            response.status_code = status.HTTP_200_OK
+        return response

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
@@ -14,6 +15,7 @@ from xuetu.registry.models import (
     Occupation,
     Person,
 )
+from xuetu.registry.services import BUREAU_FACTS, may_change_facts
 
 
 class DistrictForm(forms.ModelForm):
@@ -70,9 +72,30 @@ class EnterpriseForm(forms.ModelForm):
         cast(forms.CharField, self.fields["uscc"]).max_length = 40
         self.fields["uscc"].validators = []
 
+    def for_user(self, user) -> None:
+        """The bureau's facts are shown as text to whoever may not change them."""
+        if self.instance.pk and not may_change_facts(user, self.instance):
+            for name in BUREAU_FACTS:
+                del self.fields[name]
+            del self.fields["accept_reason"]
+
     def clean_uscc(self) -> str:
         # The format here; a failing check character is the service's warning to accept.
         return check_uscc(self.cleaned_data["uscc"]).number
+
+
+class FactsRequestForm(forms.Form):
+    """An enterprise asks the bureau to change its name, USCC or district."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=40)
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.all())
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say why, e.g. the business licence was changed on a date."),
+    )
 
 
 class InstitutionForm(forms.ModelForm):
@@ -116,6 +139,15 @@ class PersonForm(forms.ModelForm):
         self.fields["phone"].validators = []
         self.fields["phone"].widget.attrs.update(maxlength=30, inputmode="tel")
 
+    def validate_unique(self) -> None:
+        # A registered number is the service's to answer (it links the person when the name
+        # matches): "already exists" would tell whose number it is.
+        exclude = self._get_validation_exclusions() | {"id_number"}  # type: ignore[attr-defined]  # Django's, unstubbed
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]  # as Django's own
+
     def clean_id_number(self) -> str:
         resident = parse_resident_id(self.cleaned_data["id_number"])
         self.instance.gender, self.instance.birth_date = resident.gender, resident.birth_date
@@ -124,3 +156,15 @@ class PersonForm(forms.ModelForm):
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
         return validate_mobile(phone) if phone else ""
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("comment"), required=False, max_length=1000, widget=forms.Textarea({"rows": 2})
+    )
+
+
+class RefusalForm(forms.Form):
+    comment = forms.CharField(
+        label=_("reason for the refusal"), max_length=1000, widget=forms.Textarea({"rows": 2})
+    )

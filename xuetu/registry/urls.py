@@ -1,4 +1,4 @@
-from xuetu.core.urls import crud
+from xuetu.core.urls import actions, crud
 from xuetu.registry import views
 
 app_name = "registry"
@@ -62,3 +62,16 @@ urlpatterns = [
         views.PersonEdit,
     ),
 ]
+
+# The bureau's facts (name, USCC, district): the enterprise asks, the bureau decides.
+urlpatterns += actions(
+    "enterprises",
+    "enterprise",
+    {
+        "request_change": views.EnterpriseRequestChange,
+        "change_request": views.EnterpriseChangeRequest,
+        "grant_change": views.EnterpriseGrantChange,
+        "refuse_change": views.EnterpriseRefuseChange,
+        "withdraw_change": views.EnterpriseWithdrawChange,
+    },
+)

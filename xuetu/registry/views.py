@@ -3,20 +3,28 @@ page declares its model, form and service; the scoped base views do the rest."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms as django_forms
+from django.contrib import messages
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.access import MANAGER_ROLES, scope_for
+from xuetu.core.access import MANAGER_ROLES, can_manage, scope_for
 from xuetu.core.views import (
+    ActionView,
+    ObjectFormView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
     any_manager,
+    visible_to,
 )
 from xuetu.registry import filters, forms, services
+from xuetu.registry.access import FACTS
 from xuetu.registry.masking import PersonalView, audit_id_views, id_search_allowed
 from xuetu.registry.models import (
     District,
@@ -167,6 +175,14 @@ class EnterpriseDetail(ScopedDetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("district").prefetch_related("chains")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["change_request"] = services.pending_facts_request(self.object)
+        context["may_request_change"] = context["can_edit"] and not services.may_change_facts(
+            self.request.user, self.object
+        )
+        return context
+
 
 class EnterpriseCreate(ScopedCreateView):
     model = Enterprise
@@ -178,6 +194,94 @@ class EnterpriseEdit(ScopedUpdateView):
     model = Enterprise
     form_class = forms.EnterpriseForm
     service = services.enterprise_update
+    template_name = "registry/enterprise_form.html"
+
+
+# The bureau's facts: an enterprise asks, the bureau decides -------------------------------------
+class EnterpriseRequestChange(ObjectFormView):
+    """The enterprise's manager asks for a new name, USCC or district, with a reason."""
+
+    model = Enterprise
+    form_class = forms.FactsRequestForm
+    service = services.enterprise_request_facts
+    service_object = "enterprise"
+    title = _("Ask the bureau to change the name, USCC or district")
+    done = _("The request was sent to the bureau.")
+
+    def get_initial(self) -> dict[str, Any]:
+        enterprise = self.object
+        return {"name": enterprise.name, "uscc": enterprise.uscc, "district": enterprise.district}
+
+
+class EnterpriseChangeRequest(EnterpriseDetail):
+    """The request awaiting a decision: what is asked beside what is registered."""
+
+    template_name = "registry/enterprise_change_request.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        request = context["change_request"]
+        user = self.request.user
+        context["asked"] = asked_facts(self.object, request.payload) if request else []
+        context["may_decide"] = bool(request) and services.may_change_facts(user, self.object)
+        context["may_withdraw"] = bool(request) and can_manage(user, self.object)
+        failed = kwargs.get("failed_form")  # a decision refused: its form, with the errors
+        for key, form_class in (
+            ("decision_form", forms.DecisionForm),
+            ("refusal_form", forms.RefusalForm),
+        ):
+            context[key] = failed if isinstance(failed, form_class) else form_class()
+        return context
+
+
+def asked_facts(enterprise: Enterprise, payload: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+    """(label, registered, asked) for each fact the request would change."""
+    rows = []
+    for name in services.BUREAU_FACTS:
+        if name not in payload:
+            continue
+        asked = payload[name]
+        if name == "district":
+            asked = District.objects.filter(pk=asked).first() or asked
+        label = cast(models.Field, Enterprise._meta.get_field(name)).verbose_name
+        rows.append((label, getattr(enterprise, name), asked))
+    return rows
+
+
+class ChangeDecision(ActionView, EnterpriseChangeRequest):
+    """Granting or refusing: the city administrator or the reviewer of the district."""
+
+    access = FACTS
+    service_object = "enterprise"
+
+    def available(self) -> bool:
+        return services.pending_facts_request(self.object) is not None
+
+
+class EnterpriseGrantChange(ChangeDecision):
+    service = services.enterprise_facts_grant
+    form_class = forms.DecisionForm
+    title = _("Grant the change")
+    done = _("The change was granted and applied.")
+
+
+class EnterpriseRefuseChange(ChangeDecision):
+    service = services.enterprise_facts_refuse
+    form_class = forms.RefusalForm
+    title = _("Refuse the change")
+    done = _("The request was refused.")
+
+
+class EnterpriseWithdrawChange(ActionView, EnterpriseChangeRequest):
+    """The enterprise takes its request back."""
+
+    service = services.enterprise_facts_withdraw
+    service_object = "enterprise"
+    title = _("Withdraw the request")
+    done = _("The request was withdrawn.")
+
+    def available(self) -> bool:
+        return services.pending_facts_request(self.object) is not None
 
 
 # Institutions -----------------------------------------------------------------------------
@@ -257,7 +361,8 @@ class PersonDetail(ScopedDetailView):
 
 
 class PersonCreate(ScopedCreateView):
-    """A person is registered under the user's organisation (`registering_organisation`)."""
+    """A person is registered under the user's organisation (`registering_organisation`);
+    someone already registered under the same name is linked as they are."""
 
     model = Person
     form_class = forms.PersonForm
@@ -267,6 +372,23 @@ class PersonCreate(ScopedCreateView):
     def service_kwargs(self, form: django_forms.BaseForm) -> dict[str, Any]:
         organisation = registering_organisation(self.request.user)
         return {"organisation": organisation, **super().service_kwargs(form)}
+
+    def perform(self, form: django_forms.BaseForm) -> Any:
+        user = self.request.user
+        registration = services.person_register(by=user, **self.service_kwargs(form))
+        self.object = person = registration.person
+        if not registration.linked:
+            return person
+        messages.info(self.request, LINKED)
+        if visible_to(Person, user).filter(pk=person.pk).exists():
+            return redirect(person.get_absolute_url())
+        return redirect(reverse("registry:person_list"))
+
+
+LINKED = _(
+    "This person is already registered; nothing in their record was changed. Put them on a "
+    "class's roster or appoint them as a mentor with their ID number and name."
+)
 
 
 class PersonEdit(ScopedUpdateView):

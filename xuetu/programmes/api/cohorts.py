@@ -100,7 +100,9 @@ class CohortViewSet(ScopedViewSet):
     may_create = any_manager
     create_service = services.cohort_create
     update_service = services.cohort_update
-    fixed_on_update = ("enterprise", "code")
+    # The enterprise is what the class is; its code is refused by the service if it differs
+    # (a document number never changes), not silently ignored.
+    fixed_on_update = ("enterprise",)
 
     def get_queryset(self):
         queryset = (

@@ -20,6 +20,12 @@ from xuetu.programmes.models import Cohort, Mentor
 from xuetu.programmes.roster.columns import COLUMNS
 from xuetu.programmes.services import Applicant, RosterFacts, RosterPlan, roster_facts, roster_plan
 from xuetu.registry.models import Person
+from xuetu.registry.services import (
+    NAME_MISMATCH,
+    TOO_MANY_MISMATCHES,
+    identity_locked,
+    identity_spend,
+)
 
 # The template's example row: a made-up person with a valid check character. A file that
 # still holds it is refused, or a fictional apprentice would be registered.
@@ -86,6 +92,10 @@ class RosterContext:
     facts: RosterFacts | None = None
     mentors: dict[str, MentorIndex] = field(default_factory=dict)
     plan: RosterPlan | None = None
+    # Names that did not match a registered ID number, counted against the user's hourly
+    # limit (registry.services.identity_spend); past it, no row is looked up.
+    mismatches: int = 0
+    identity_locked: bool = False
 
 
 def check_rows(rows: list[Row], context: RosterContext) -> None:
@@ -115,6 +125,7 @@ def load_stored(context: RosterContext, rows: list[Row]) -> None:
     cohort = context.cohort
     numbers = [row.get("id_number").number for row in rows if row.get("id_number") is not None]
     context.facts = roster_facts(by=context.by, cohort=cohort, id_numbers=numbers)
+    context.identity_locked = identity_locked(context.by)
     mentors = selectors.active_mentors([cohort.enterprise_id, cohort.institution_id])
 
     def index(organisation_id: int, kind: str, name: str) -> MentorIndex:
@@ -141,6 +152,9 @@ def check_against_stored(row: Row, context: RosterContext) -> None:
 
 def _check_person(row: Row, number: cells.IdNumber, context: RosterContext) -> None:
     assert context.facts is not None  # read by check_rows before any row is checked
+    if context.identity_locked:
+        row.add("id_number", TOO_MANY_MISMATCHES, code="too_many_mismatches")
+        return
     if number.number in context.facts.enrolled:
         message = _("This person is already on this class's roster.")
         row.add("id_number", message, code="already_enrolled")
@@ -151,10 +165,12 @@ def _check_person(row: Row, number: cells.IdNumber, context: RosterContext) -> N
     if person is not None and name and cells.squeeze(name) != cells.squeeze(person.name):
         # Either the name or the number is mistyped; enrolling would attach the row to
         # someone else, so the user must look.
-        message = _(
-            "This ID number is registered under another name; check the name and the number."
-        )
-        row.add("name", message, code="name_mismatch")
+        if identity_spend(context.by):
+            context.mismatches += 1
+            row.add("name", NAME_MISMATCH, code="name_mismatch")
+        else:
+            context.identity_locked = True
+            row.add("id_number", TOO_MANY_MISMATCHES, code="too_many_mismatches")
 
 
 def _check_legacy(row: Row, number: cells.IdNumber, person: Person | None) -> None:

@@ -25,6 +25,7 @@ from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster.checks import RosterContext, check_row, check_rows
 from xuetu.programmes.roster.columns import COLUMNS
 from xuetu.programmes.services import roster_enroll
+from xuetu.registry.services import identity_mismatches_audit
 
 # A class has tens or hundreds of apprentices; a bigger file is a mistake (a whole staff
 # list), and one transaction over it would hold locks for too long.
@@ -102,4 +103,8 @@ def roster_import(
     roster_check_can_import(by=by, cohort=cohort)
     context = RosterContext(by=by, cohort=cohort)
     result = run_import(spec, data, context, dry_run=dry_run, progress=progress)
+    # After the import's transaction, which a refused file rolls back: the log keeps them.
+    identity_mismatches_audit(
+        by=by, organisation=cohort.enterprise, count=context.mismatches, where="roster_import"
+    )
     return cast(RosterResult, result)  # the spec's result_type

@@ -19,6 +19,7 @@ from xuetu.core.services import apply_changes, create_numbered, lock, record_cre
 from xuetu.programmes.choices import AgreementSide, TrainingMode
 from xuetu.programmes.models import CooperationAgreement
 from xuetu.programmes.services.common import notify, require_manager
+from xuetu.programmes.services.numbers import keep_number
 from xuetu.registry.models import Enterprise, Institution
 
 AGREEMENT_FIELDS = ("valid_from", "valid_to", "training_mode", "fee_per_apprentice", "duties")
@@ -109,8 +110,8 @@ def agreement_update(
     require_manager(by, agreement.enterprise_id, agreement.institution_id)
     with transaction.atomic():
         lock(agreement)
-        editable = {*AGREEMENT_FIELDS, "scan", "number"}
-        if not apply_changes(agreement, fields, editable=editable):
+        keep_number(agreement, fields, "number")
+        if not apply_changes(agreement, fields, editable={*AGREEMENT_FIELDS, "scan"}):
             return agreement
         side = _side_of(by, agreement, agreement.drafted_by)
         _confirm_only(agreement, side)

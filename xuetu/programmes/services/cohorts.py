@@ -46,6 +46,7 @@ from xuetu.programmes.services.common import (
     require_manager,
     require_reviewer,
 )
+from xuetu.programmes.services.numbers import keep_number
 from xuetu.registry.models import Enterprise, Institution, Occupation
 
 COHORT_FIELDS = (
@@ -139,6 +140,7 @@ def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
     require_manager(by, cohort.enterprise_id)
     with transaction.atomic():
         lock(cohort)
+        keep_number(cohort, fields, "code")
         refuse_if(editable_problems(cohort))
         before = snapshot(cohort, list(fields))
         if not apply_changes(cohort, fields, editable=COHORT_FIELDS):
