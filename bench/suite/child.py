@@ -51,15 +51,57 @@ def run_child(task: str, params: dict[str, Any]) -> int:
         params = params | {"started": timezone.now()}
         reset_peak()
         before = status_mb("VmRSS")
+        work = TASKS[task]
+        if params.get("profile"):
+            work = profiled(work, Path(params["profile"]))
         with connection.execute_wrapper(counted):
             began = time.perf_counter()
-            result = TASKS[task](params)
+            result = work(params)
             seconds = time.perf_counter() - began
         result.update(seconds=seconds, queries=tally.count)
         result.update(rss_before_mb=before, rss_mb=status_mb("VmHWM"))
         result.update(TASK_CHECKS[task](params, result))
     print(json.dumps(result))
     return 0
+
+
+def profiled(
+    work: Callable[[dict[str, Any]], dict[str, Any]], path: Path
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """`work` under cProfile, its statements timed: the profile goes to `path`, the top of it
+    and the slowest statements to `path` with `.txt` (COPY and COMMIT appear in the profile,
+    as psycopg's `copy` and `commit`, not among the statements)."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+
+    def run(params: dict[str, Any]) -> dict[str, Any]:
+        timed: list[tuple[float, str]] = []
+
+        def timing(execute, sql, sql_params, many, context):
+            began = time.perf_counter()
+            try:
+                return execute(sql, sql_params, many, context)
+            finally:
+                timed.append((time.perf_counter() - began, sql[:160]))
+
+        profile = cProfile.Profile()
+        with connection.execute_wrapper(timing):
+            result = profile.runcall(work, params)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(path)
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(60)
+        slowest = sorted(timed, reverse=True)[:15]
+        lines = [f"{seconds * 1000:9.1f} ms  {sql}" for seconds, sql in slowest]
+        total = sum(seconds for seconds, _ in timed)
+        summary = f"{len(timed)} statements, {total * 1000:.0f} ms in all; the slowest:"
+        path.with_suffix(".txt").write_text("\n".join([summary, *lines, "", text.getvalue()]))
+        return result
+
+    return run
 
 
 def import_roster(params: dict[str, Any]) -> dict[str, Any]:
