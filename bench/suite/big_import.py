@@ -138,11 +138,17 @@ def one_round(data: Data, setup: Setup, n: int, profile: Path | None) -> dict[st
         f"  floor {floor['seconds']:.2f} s, import {stored['seconds']:.2f} s "
         f"(×{stored['seconds'] / floor['seconds']:.2f}), import peak RSS "
         f"{stored['rss_mb']:.0f} MB (+{stored['rss_mb'] - stored['rss_before_mb']:.0f} MB), "
-        f"{stored['queries']} queries"
+        f"{stored['queries']} queries; CPU: import {cpu_text(stored)}, floor {cpu_text(floor)}"
     )
     if profile:
         log(f"  profile of the import: {profiled['profile']} (and .txt)")
     return {"floor": floor, "import": stored, "file_bytes": len(content)}
+
+
+def cpu_text(done: dict[str, Any]) -> str:
+    server = done.get("server_cpu_seconds")
+    text = f"{done['cpu_seconds']:.2f} s"
+    return text if server is None else f"{text} + server {server:.2f} s"
 
 
 def child(task: str, **params: Any) -> dict[str, Any]:
@@ -197,6 +203,10 @@ def fill(scenario: Scenario, rows: int, rounds: list[dict[str, Any]]) -> None:
     scenario.size, scenario.rows = f"{rows:,} rows", rows
     scenario.extra.update(
         floor_ms=statistics.median(floors),
+        cpu_s=median_of(rounds, "import", "cpu_seconds"),
+        server_cpu_s=median_of(rounds, "import", "server_cpu_seconds"),
+        floor_cpu_s=median_of(rounds, "floor", "cpu_seconds"),
+        floor_server_cpu_s=median_of(rounds, "floor", "server_cpu_seconds"),
         ratio=round(ratio, 2),
         ratio_target=f"<= {BIG_IMPORT_TARGET_RATIO:.0f}x floor",
         ratio_pass=ratio <= BIG_IMPORT_TARGET_RATIO,
@@ -211,3 +221,8 @@ def fill(scenario: Scenario, rows: int, rounds: list[dict[str, Any]]) -> None:
         created_people=rounds[-1]["import"]["created_people"],
         audit_events=rounds[-1]["import"]["audit_events"],
     )
+
+
+def median_of(rounds: list[dict[str, Any]], task: str, key: str) -> float | None:
+    values = [r[task][key] for r in rounds if r[task].get(key) is not None]
+    return round(statistics.median(values), 2) if values else None
