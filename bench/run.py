@@ -72,6 +72,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=1,
         help="rounds of floor + import for roster_import_20k, a fresh file each (default 1)",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="roster_import_20k: the import child runs under cProfile and writes "
+        "DIR/import-N.prof, and prints the statements that took longest (slower, so its time "
+        "is not the figure to report)",
+    )
     parser.add_argument("--only", choices=ONLY, help="run this scenario alone, on 10-row data")
     parser.add_argument(
         "--output", type=Path, default=RESULTS, help="results file (default bench/results.json)"
@@ -116,7 +124,9 @@ def run_benchmark(bench: Any, volumes: Volumes) -> None:
     grow_audit(data, BASELINE)
     if bench.args.only is None:
         measure_all(bench, data, volumes)
-    measure_big_import(bench, data, volumes.big_import_rows, bench.args.big_reps)
+    measure_big_import(
+        bench, data, volumes.big_import_rows, bench.args.big_reps, profile=bench.args.profile
+    )
 
 
 def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:

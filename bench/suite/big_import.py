@@ -47,14 +47,16 @@ class Setup:
     policy_before: int
 
 
-def measure_big_import(bench: Bench, data: Data, rows: int, reps: int) -> None:
+def measure_big_import(
+    bench: Bench, data: Data, rows: int, reps: int, *, profile: Path | None = None
+) -> None:
     label = f"Roster import, {rows:,} rows (own process)"
     scenario = bench.scenario("roster_import_20k", label, "big_import")
     log(f"7. roster_import_20k: {rows:,} rows, {reps} round(s) of floor + import")
     setup = None
     try:
         setup = prepare(data, rows, reps)
-        rounds = [one_round(data, setup, n) for n in range(reps)]
+        rounds = [one_round(data, setup, n, profile) for n in range(reps)]
         fill(scenario, rows, rounds)
     except Exception as error:
         scenario.error = f"{type(error).__name__}: {error}"
@@ -106,7 +108,7 @@ def restore(setup: Setup) -> None:
     shutil.rmtree(setup.folder, ignore_errors=True)
 
 
-def one_round(data: Data, setup: Setup, n: int) -> dict[str, Any]:
+def one_round(data: Data, setup: Setup, n: int, profile: Path | None) -> dict[str, Any]:
     """The floor, then the import, of one fresh file (fresh people) into a fresh class."""
     from django.db import transaction
 
@@ -130,14 +132,23 @@ def one_round(data: Data, setup: Setup, n: int) -> dict[str, Any]:
     common = {"file": str(path), "rows": setup.rows}
     floor = child("floor", **common, cohort=setup.floor_cohort.pk)
     remove_floor_rows(setup.floor_cohort.pk, floor["person_ids"])
-    stored = child("import", **common, cohort=target.pk, user="enterprise")
+    profiled = {"profile": str(profile / f"import-{n}.prof")} if profile else {}
+    stored = child("import", **common, cohort=target.pk, user="enterprise", **profiled)
     log(
         f"  floor {floor['seconds']:.2f} s, import {stored['seconds']:.2f} s "
         f"(×{stored['seconds'] / floor['seconds']:.2f}), import peak RSS "
         f"{stored['rss_mb']:.0f} MB (+{stored['rss_mb'] - stored['rss_before_mb']:.0f} MB), "
-        f"{stored['queries']} queries"
+        f"{stored['queries']} queries; CPU: import {cpu_text(stored)}, floor {cpu_text(floor)}"
     )
+    if profile:
+        log(f"  profile of the import: {profiled['profile']} (and .txt)")
     return {"floor": floor, "import": stored, "file_bytes": len(content)}
+
+
+def cpu_text(done: dict[str, Any]) -> str:
+    server = done.get("server_cpu_seconds")
+    text = f"{done['cpu_seconds']:.2f} s"
+    return text if server is None else f"{text} + server {server:.2f} s"
 
 
 def child(task: str, **params: Any) -> dict[str, Any]:
@@ -192,6 +203,10 @@ def fill(scenario: Scenario, rows: int, rounds: list[dict[str, Any]]) -> None:
     scenario.size, scenario.rows = f"{rows:,} rows", rows
     scenario.extra.update(
         floor_ms=statistics.median(floors),
+        cpu_s=median_of(rounds, "import", "cpu_seconds"),
+        server_cpu_s=median_of(rounds, "import", "server_cpu_seconds"),
+        floor_cpu_s=median_of(rounds, "floor", "cpu_seconds"),
+        floor_server_cpu_s=median_of(rounds, "floor", "server_cpu_seconds"),
         ratio=round(ratio, 2),
         ratio_target=f"<= {BIG_IMPORT_TARGET_RATIO:.0f}x floor",
         ratio_pass=ratio <= BIG_IMPORT_TARGET_RATIO,
@@ -206,3 +221,8 @@ def fill(scenario: Scenario, rows: int, rounds: list[dict[str, Any]]) -> None:
         created_people=rounds[-1]["import"]["created_people"],
         audit_events=rounds[-1]["import"]["audit_events"],
     )
+
+
+def median_of(rounds: list[dict[str, Any]], task: str, key: str) -> float | None:
+    values = [r[task][key] for r in rounds if r[task].get(key) is not None]
+    return round(statistics.median(values), 2) if values else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -35,6 +36,32 @@ def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")  # the peak RSS starts again from now
 
 
+class ServerCpu:
+    """The CPU time the database server's process for this connection spends, read from
+    /proc when the server is PostgreSQL on this machine (None otherwise). On a shared
+    machine it says, with the child's own CPU time, what the wall time does not: how much
+    work was done, whatever else was running."""
+
+    def __init__(self, connection: Any) -> None:
+        self.stat: Path | None = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            self.stat = stat if stat.exists() else None
+        self.start = self.seconds()
+
+    def seconds(self) -> float | None:
+        if self.stat is None:
+            return None
+        fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+    def since(self) -> float | None:
+        now = self.seconds()
+        return None if now is None or self.start is None else now - self.start
+
+
 def run_child(task: str, params: dict[str, Any]) -> int:
     with production_like():
         import python_calamine  # noqa: F401 - loaded before the clock starts, in both tasks
@@ -51,15 +78,59 @@ def run_child(task: str, params: dict[str, Any]) -> int:
         params = params | {"started": timezone.now()}
         reset_peak()
         before = status_mb("VmRSS")
+        work = TASKS[task]
+        if params.get("profile"):
+            work = profiled(work, Path(params["profile"]))
+        server = ServerCpu(connection)
         with connection.execute_wrapper(counted):
-            began = time.perf_counter()
-            result = TASKS[task](params)
-            seconds = time.perf_counter() - began
-        result.update(seconds=seconds, queries=tally.count)
+            began, cpu = time.perf_counter(), time.process_time()
+            result = work(params)
+            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        result.update(seconds=seconds, cpu_seconds=cpu, server_cpu_seconds=server.since())
+        result.update(queries=tally.count)
         result.update(rss_before_mb=before, rss_mb=status_mb("VmHWM"))
         result.update(TASK_CHECKS[task](params, result))
     print(json.dumps(result))
     return 0
+
+
+def profiled(
+    work: Callable[[dict[str, Any]], dict[str, Any]], path: Path
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """`work` under cProfile, its statements timed: the profile goes to `path`, the top of it
+    and the slowest statements to `path` with `.txt` (COPY and COMMIT appear in the profile,
+    as psycopg's `copy` and `commit`, not among the statements)."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+
+    def run(params: dict[str, Any]) -> dict[str, Any]:
+        timed: list[tuple[float, str]] = []
+
+        def timing(execute, sql, sql_params, many, context):
+            began = time.perf_counter()
+            try:
+                return execute(sql, sql_params, many, context)
+            finally:
+                timed.append((time.perf_counter() - began, sql[:160]))
+
+        profile = cProfile.Profile()
+        with connection.execute_wrapper(timing):
+            result = profile.runcall(work, params)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(path)
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(60)
+        slowest = sorted(timed, reverse=True)[:15]
+        lines = [f"{seconds * 1000:9.1f} ms  {sql}" for seconds, sql in slowest]
+        total = sum(seconds for seconds, _ in timed)
+        summary = f"{len(timed)} statements, {total * 1000:.0f} ms in all; the slowest:"
+        path.with_suffix(".txt").write_text("\n".join([summary, *lines, "", text.getvalue()]))
+        return result
+
+    return run
 
 
 def import_roster(params: dict[str, Any]) -> dict[str, Any]:

@@ -142,6 +142,8 @@ def big_import_lines(scenario: Scenario) -> list[tuple[str, ...]]:
             f"+{growth:.0f} MB over the child's {before:.0f} MB before it",
         ),
         ("floor", f"{extra['floor_ms'] / 1000:.2f} s", "", "", FLOOR),
+        ("CPU", cpu_figure(extra, "cpu_s", "server_cpu_s"), "", "", CPU),
+        ("floor CPU", cpu_figure(extra, "floor_cpu_s", "floor_server_cpu_s"), "", "", ""),
         (
             "ratio",
             f"{extra['ratio']:.2f}x",
@@ -150,6 +152,16 @@ def big_import_lines(scenario: Scenario) -> list[tuple[str, ...]]:
             "import / floor, both in this run",
         ),
     ]
+
+
+CPU = "the child's own CPU time (+ its PostgreSQL server process's, when local)"
+
+
+def cpu_figure(extra: dict, own: str, server: str) -> str:
+    if extra.get(own) is None:
+        return "-"
+    text = f"{extra[own]:.2f} s"
+    return text if extra.get(server) is None else f"{text} + {extra[server]:.2f} s"
 
 
 FLOOR = "python-calamine read + bulk_create of the same people and enrollments"

@@ -80,14 +80,17 @@ def insert_objects(
     _stamp_and_relate(objects, fields)
     last = _take_ids(db, model, objects) if postgres else _last_id(model)
     prepare = [(f.attname, _preparer(f, db)) for f in fields]
-    # A new object holds every field's value in its __dict__, by attname.
-    values = ([prep(vars(obj)[name]) for name, prep in prepare] for obj in objects)
-    _write(db, model, fields, values)
+    _write(db, model, fields, (_object_values(vars(obj), prepare) for obj in objects))
     if not postgres:
         _read_back_ids(model, objects, key, (within or {}) | {"pk__gt": last})
     for obj in objects:
         obj._state.adding, obj._state.db = False, db.alias
     return list(objects)
+
+
+def _object_values(values: dict[str, Any], prepare: list[tuple[str, Callable]]) -> list:
+    # A new object holds every field's value in its __dict__, by attname.
+    return [prep(values[name]) for name, prep in prepare]
 
 
 def _take_ids(db: Any, model: type[models.Model], objects: Sequence[models.Model]) -> int:
@@ -105,25 +108,36 @@ def _last_id(model: type[models.Model]) -> int:
 
 
 def _stamp_and_relate(objects: Sequence[models.Model], fields: list[models.Field]) -> None:
-    """What `pre_save()` and `_prepare_related_fields_for_save()` do before an insert."""
+    """What `pre_save()` and `_prepare_related_fields_for_save()` do before an insert: the
+    auto_now stamps, and the id of each cached related object saved since it was assigned
+    (written under the attname directly, which keeps the cached object as assigning it
+    again would; setting the attname through its descriptor would drop it)."""
     now = timezone.now()
-    stamps = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    stamps = {
+        f.attname: now if isinstance(f, models.DateTimeField) else now.date()
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    relations = [
+        (f.attname, f.cache_name, f.target_field.attname, f.name, f.one_to_one)  # type: ignore[attr-defined]
+        for f in fields
+        if f.many_to_one or f.one_to_one
     ]
-    relations = [f for f in fields if f.many_to_one or f.one_to_one]
     for obj in objects:
-        for field in stamps:
-            setattr(
-                obj, field.attname, now if isinstance(field, models.DateTimeField) else now.date()
-            )
-        for field in relations:
-            # A relation field (`relations` holds only those) caches the related object.
-            if getattr(obj, field.attname) is None and field.is_cached(obj):  # type: ignore[attr-defined]
-                related = field.get_cached_value(obj)  # type: ignore[attr-defined]
-                if related is not None and related.pk is None:
-                    raise ValueError(f"{field.name} of {obj!r} is not saved yet")
-                if related is not None:
-                    setattr(obj, field.name, related)  # its id, keeping the cached object
+        values = vars(obj)
+        values.update(stamps)
+        if not relations:
+            continue
+        cache = obj._state.fields_cache
+        for attname, cache_name, target, name, one_to_one in relations:
+            if values.get(attname) is None and cache.get(cache_name) is not None:
+                related = cache[cache_name]
+                if related.pk is None:
+                    raise ValueError(f"{name} of {obj!r} is not saved yet")
+                if one_to_one:  # the descriptor also caches the reverse side
+                    setattr(obj, name, related)
+                else:
+                    values[attname] = getattr(related, target)
 
 
 def _read_back_ids(
@@ -159,11 +173,22 @@ def audit_created(
         "before": None,
         "ip": request_ip.get(),
     }
-    rows = (
-        {"object_id": str(obj.pk), "object_repr": str(obj)[:200], "after": created_values(obj)}
-        for obj in objects
+    fields, base, place = _row_plan(AuditEvent, same)
+    at_id, at_repr, (at_after, to_json) = (
+        place["object_id"][0],
+        place["object_repr"][0],
+        place["after"],
     )
-    insert_rows(AuditEvent, rows, same=same)
+    after = _AfterValues(type(objects[0]))
+
+    def row(obj: models.Model) -> list:
+        # Text for the two text columns as their preparer would pass it; JSON as its text.
+        values = base.copy()
+        values[at_id], values[at_repr] = str(obj.pk), str(obj)[:200]
+        values[at_after] = to_json(after.of(obj))
+        return values
+
+    _write(connections[DEFAULT_DB_ALIAS], AuditEvent, fields, map(row, objects))
 
 
 def insert_rows(
@@ -178,11 +203,20 @@ def insert_rows(
     lacks takes `same[attname]`, else now() for an auto_now field, else its default. Like
     `bulk_create`, it sends no signals and calls no `save()`. The rows are taken from
     `rows` while COPY runs, so making one must not ask the database anything."""
+    fields, base, place = _row_plan(model, same or {})
+    db = connections[DEFAULT_DB_ALIAS]
+    return _write(db, model, fields, (_row_values(base, place, row) for row in rows))
+
+
+def _row_plan(
+    model: type[models.Model], same: dict[str, Any]
+) -> tuple[list[models.Field], list, dict[str, tuple[int, Callable]]]:
+    """The columns of a row of `model` (all but its id), each one's value when a row does
+    not give it, and where each attname goes with its preparer."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     db = connections[DEFAULT_DB_ALIAS]
-    base = [f.get_db_prep_save(_fallback(f, same or {}), db) for f in fields]
-    place = {f.attname: (i, _preparer(f, db)) for i, f in enumerate(fields)}
-    return _write(db, model, fields, (_row_values(base, place, row) for row in rows))
+    base = [f.get_db_prep_save(_fallback(f, same), db) for f in fields]
+    return fields, base, {f.attname: (i, _preparer(f, db)) for i, f in enumerate(fields)}
 
 
 def _row_values(base: list, place: dict[str, tuple[int, Callable]], row: dict) -> list:
@@ -264,13 +298,44 @@ def _fallback(field: models.Field, same: dict[str, Any]) -> Any:
 def created_values(obj: models.Model) -> dict[str, Any]:
     """`core.audit.snapshot()` of an object just created, without asking the database for
     its many-to-many values (a new object has none)."""
-    concrete, many = _snapshot_fields(type(obj))
-    data, values = {}, vars(obj)
-    for name in concrete:
-        value = values[name] if name in values else getattr(obj, name)
-        data[name] = value if type(value) in PLAIN else json_value(value)
-    data.update({name: [] for name in many})
-    return data
+    return _AfterValues(type(obj)).of(obj)
+
+
+class _AfterValues:
+    """`created_values` for many objects of one model. The text of a date or a time stamp
+    is kept for the next object (thousands of new objects share a few dates and one time
+    stamp), keyed by what its text shows: equal datetimes with another offset, or another
+    fold, are kept apart. Other values are converted every time (equal Decimals such as
+    1.0 and 1.00 have texts of their own)."""
+
+    SIZE = 1000  # distinct values kept
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.concrete, self.many = _snapshot_fields(model)
+        self.seen: dict[tuple, str] = {}
+
+    def of(self, obj: models.Model) -> dict[str, Any]:
+        data, values = {}, vars(obj)
+        for name in self.concrete:
+            value = values[name] if name in values else getattr(obj, name)
+            kind = type(value)
+            if kind in PLAIN:
+                data[name] = value
+            elif kind is dt.date or kind is dt.datetime:
+                data[name] = self._text(value)
+            else:
+                data[name] = json_value(value)
+        data.update({name: [] for name in self.many})
+        return data
+
+    def _text(self, value: dt.date) -> str:
+        key = (value, getattr(value, "tzinfo", None), getattr(value, "fold", 0))
+        found = self.seen.get(key)
+        if found is None:
+            found = value.isoformat()  # what json_value() gives a date or a datetime
+            if len(self.seen) < self.SIZE:
+                self.seen[key] = found
+        return found
 
 
 @functools.cache

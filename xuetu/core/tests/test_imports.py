@@ -39,8 +39,8 @@ from xuetu.core.imports import (
     run_import,
 )
 from xuetu.core.imports import sheet as sheet_module
-from xuetu.core.imports.bulk import insert_objects, insert_rows
-from xuetu.core.imports.objects import FieldChecks, Maker
+from xuetu.core.imports.bulk import created_values, insert_objects, insert_rows
+from xuetu.core.imports.objects import FieldChecks, Maker, collector_paused
 from xuetu.core.models import AuditEvent, Job
 
 KINDS = {"焊接": "weld", "weld": "weld", "装配": "assemble", "assemble": "assemble"}
@@ -450,6 +450,66 @@ def test_a_maker_builds_what_keyword_arguments_build_with_fresh_callable_default
     assert quick._state.adding and make().params is not make().params  # a dict each
     with pytest.raises(TypeError, match="no field"):
         make(owner=7)
+
+
+def test_a_maker_takes_the_related_objects_it_is_told_of_and_keeps_them_cached():
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model()(pk=5, username="owner")
+    make = Maker(Job, cached=("owner",))
+    job = make(kind="import", owner=owner)
+    # No database in this test: reading an owner that is not cached would fail.
+    assert job.owner is owner and job.owner_id == 5
+    assert make(kind="x", owner=None).owner_id is None
+    with pytest.raises(ValueError, match="owner must be a User"):
+        make(owner=Group(pk=5))
+    with pytest.raises(TypeError, match="no field"):
+        make(organisation=None)  # not among those it was told of
+
+
+@pytest.mark.django_db
+def test_an_object_whose_related_object_was_saved_after_it_was_assigned_is_stored_with_its_id():
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model()(username="later")
+    job = Job(kind="later", owner=owner)  # no id yet
+    with pytest.raises(ValueError, match="not saved yet"):
+        insert_objects([Job(kind="never", owner=get_user_model()(username="never"))], key="kind")
+    owner.save()
+    (stored,) = insert_objects([job], key="kind", within={"kind": "later"})
+    assert stored.owner_id == owner.pk and stored.owner is owner  # still the cached object
+    assert Job.objects.get(pk=stored.pk).owner_id == owner.pk
+
+
+def test_audit_values_keep_each_dates_and_each_offsets_own_text():
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    instant = dt.datetime(2025, 9, 1, 4, 0, 0, 120000, tzinfo=dt.UTC)
+    moments = [instant, instant.astimezone(shanghai), instant, dt.datetime(2025, 9, 1)]
+    events = [AuditEvent(action="x", object_id=str(i), at=at) for i, at in enumerate(moments)]
+    texts = [created_values(event)["at"] for event in events]
+    assert texts == [at.isoformat() for at in moments]
+    assert texts[0] != texts[1] and texts[0] == "2025-09-01T04:00:00.120000+00:00"
+
+
+def test_the_collector_is_paused_inside_nested_blocks_and_resumes_only_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("an import fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before, so off after
+    finally:
+        gc.enable()
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.accounts.models import User
 from xuetu.core.identifiers import ResidentId
 from xuetu.core.imports.bulk import create_audited, insert_rows
-from xuetu.core.imports.objects import FieldChecks, Maker
+from xuetu.core.imports.objects import FieldChecks, Maker, collector_paused
 from xuetu.core.imports.rows import validation_problems
 from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
 from xuetu.core.services import actor, lock
@@ -106,7 +106,7 @@ def roster_facts(*, by: User | None, cohort: Cohort, id_numbers: Sequence[str]) 
     """Locks the class for the rest of the caller's transaction, refuses one whose roster
     is closed, and reads the people behind `id_numbers` in a fixed number of queries."""
     require_manager(by, cohort.enterprise_id)
-    with transaction.atomic():
+    with transaction.atomic(), collector_paused():
         lock(cohort)
         refuse_if(editable_problems(cohort))
         people = selectors.people_by_id_number(id_numbers)
@@ -125,7 +125,7 @@ def roster_plan(
     problems in the same order, and earlier lines taking a mentor's places first. `facts`
     (from `roster_facts` in this transaction, for every applicant) are read when not given.
     Locks the class and the mentors named; store the plan in the same transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), collector_paused():
         if facts is None or facts.cohort is not cohort:
             numbers = [applicant.id_number for applicant in applicants]
             facts = roster_facts(by=by, cohort=cohort, id_numbers=numbers)
@@ -143,7 +143,7 @@ def roster_enroll(*, by: User | None, plan: RosterPlan) -> RosterStored:
     require_manager(by, cohort.enterprise_id)
     refuse_if([p for found in plan.problems for p in found], _("The roster has problems."))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), collector_paused():
             people = people_create_bulk(by=by, people=plan.people, organisation=cohort.enterprise)
             enrollments = create_audited(
                 by=by,
@@ -189,7 +189,7 @@ class _Judge:
         self.loads = Counter(selectors.mentor_loads(mentor_ids))
         self.person_checks = FieldChecks(Person, BUILT_FIELDS)
         self.line_checks = FieldChecks(Enrollment, LINE_FIELDS)
-        self.make_enrollment = Maker(Enrollment)
+        self.make_enrollment = Maker(Enrollment, cached=("cohort", "person"))
         self.mentor_facts: dict[int, rules.MentorFacts] = {}
         self.qualified: dict[int, list[Problem]] = {}
         self.owners = {
@@ -283,18 +283,23 @@ class _Judge:
         self, person: Person, applicant: Applicant
     ) -> tuple[Enrollment | None, list[Problem]]:
         enrollment = self.make_enrollment(
-            cohort_id=self.cohort.pk,
+            cohort=self.cohort,  # kept cached with the person, for str() and their ids
+            person=person,
             planned_end=self.cohort.planned_end,
             category=applicant.category,
             contract_start=applicant.contract_start,
             contract_end=applicant.contract_end,
             social_insurance=applicant.social_insurance,
             # By id: the mentors were read and locked already; str() needs the class only.
-            **{f"{role}_id": m.pk if m else None for role, m in applicant.mentors.items()},
+            enterprise_mentor_id=_id(applicant.enterprise_mentor),
+            institution_mentor_id=_id(applicant.institution_mentor),
         )
-        enrollment.cohort, enrollment.person = self.cohort, person  # kept for str() and ids
         try:
             self.line_checks.check(enrollment)
         except ValidationError as error:
             return None, validation_problems(error)
         return enrollment, []
+
+
+def _id(mentor: Mentor | None) -> int | None:
+    return mentor.pk if mentor is not None else None
