@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from xuetu.core.dates import duration_months
 from xuetu.core.identifiers import mask_id_number
 from xuetu.core.pdf import absolute_url, qr_svg, render_pdf
 from xuetu.core.verify import verify_url
@@ -84,10 +85,9 @@ def _chinese_number(n: int) -> str:
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from `start` to the inclusive `end` (2024-03-01 to 2026-02-28 is 24)."""
-    after = end + dt.timedelta(days=1)
-    months = (after.year - start.year) * 12 + after.month - start.month
-    return months - 1 if after.day < start.day else months
+    """Whole months from `start` to the inclusive `end` (2024-03-01 to 2026-02-28 is 24):
+    the rules' own count (core.dates), which does not overflow at the calendar's end."""
+    return duration_months(start, end)
 
 
 # Appointment letters ------------------------------------------------------------------------

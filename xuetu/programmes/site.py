@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +19,12 @@ from xuetu.programmes.selectors import my_apprentices, my_enrollments
 
 
 def register() -> None:
-    for order, (label, name, model) in enumerate(
-        [
-            (_("Classes"), "programmes:cohort_list", Cohort),
-            (_("Agreements"), "programmes:agreement_list", CooperationAgreement),
-            (_("Mentors"), "programmes:mentor_list", Mentor),
-        ],
-        start=20,
-    ):
+    lists: list[tuple[Any, str, type[Model]]] = [
+        (_("Classes"), "programmes:cohort_list", Cohort),
+        (_("Agreements"), "programmes:agreement_list", CooperationAgreement),
+        (_("Mentors"), "programmes:mentor_list", Mentor),
+    ]
+    for order, (label, name, model) in enumerate(lists, start=20):
         site.register_menu(label, name, order=order, visible=site.reaches(model))
     site.register_menu(
         _("Notices"), "programmes:notice_list", order=30, visible=site.member, badge=unread_notices

@@ -221,15 +221,15 @@ class PersonViewSet(ScopedViewSet):
         return request is not None and id_search_allowed(request.user)
 
     @property
-    def search_fields(self) -> list[str]:  # type: ignore[override]
+    def search_fields(self) -> list[str]:
         return ["name", "id_number"] if self._full() else ["name"]
 
     @property
-    def ordering_fields(self) -> list[str]:  # type: ignore[override]
+    def ordering_fields(self) -> list[str]:
         return ["name", "birth_date"] if self._full() else ["name"]
 
     @property
-    def filterset_fields(self) -> list[str]:  # type: ignore[override]
+    def filterset_fields(self) -> list[str]:
         return ["gender"] if self._full() else []
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
