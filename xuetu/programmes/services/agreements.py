@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
-from xuetu.core.access import scope_for
+from xuetu.core.access import CHANGE, scope_for
 from xuetu.core.audit import audit_record, json_value
 from xuetu.core.problems import Problem, Refused
 from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
+from xuetu.programmes.access import CONFIRM
 from xuetu.programmes.choices import AgreementSide, TrainingMode
 from xuetu.programmes.models import CooperationAgreement
-from xuetu.programmes.services.common import notify, require_manager
+from xuetu.programmes.services.common import notify, require_manager, require_party
 from xuetu.programmes.services.numbers import keep_number
 from xuetu.registry.models import Enterprise, Institution
 
@@ -107,7 +108,7 @@ def agreement_update(
 ) -> CooperationAgreement:
     """Any change clears both confirmations; the editor's side agrees to its own edit, so
     only the other side needs to confirm again."""
-    require_manager(by, agreement.enterprise_id, agreement.institution_id)
+    require_party(by, CHANGE, agreement)
     with transaction.atomic():
         lock(agreement)
         keep_number(agreement, fields, "number")
@@ -129,7 +130,7 @@ def agreement_confirm(*, by: User | None, agreement: CooperationAgreement) -> Co
         else AgreementSide.ENTERPRISE
     )
     field = f"{other}_confirmed_at"
-    require_manager(by, getattr(agreement, f"{other}_id"))
+    require_party(by, CONFIRM, agreement)
     now = timezone.now()
     with transaction.atomic():
         rows = CooperationAgreement.objects.filter(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.access import CHANGE
 from xuetu.core.audit import audit_record, snapshot
 from xuetu.core.problems import Problem, Refused, refuse_if, say
 from xuetu.core.services import (
@@ -35,7 +36,7 @@ from xuetu.programmes.services.cohorts import reopen
 from xuetu.programmes.services.common import (
     current_policy,
     notify_enrollment,
-    require_manager,
+    require_party,
 )
 from xuetu.programmes.services.enrollments import (
     ROLE_OF_KIND,
@@ -57,7 +58,7 @@ def enrollment_change_mentor(
     effective_date: dt.date,
 ) -> Enrollment:
     """A new enterprise mentor or institution teacher from `effective_date`."""
-    require_manager(by, enrollment.cohort.enterprise_id)
+    require_party(by, CHANGE, enrollment)
     role = ROLE_OF_KIND[kind]
     with transaction.atomic():
         lock(enrollment)
@@ -125,7 +126,7 @@ def enrollment_substitute(
     """A new apprentice takes the place of a withdrawn one in an approved class, before the
     policy's cut-off. The mentors default to the withdrawn apprentice's."""
     cohort = withdrawn.cohort
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     refuse_if(_substitution_problems(withdrawn, effective_date), _("No substitution is possible."))
     contract = Contract(category, contract_start, contract_end, social_insurance)
     mentors = {
@@ -188,7 +189,7 @@ def enrollment_transfer(
     (withdrawn, reason "other", naming the new class) and a new one starts, both in the
     history. The enterprise mentor stays; the teacher stays only at the same institution."""
     source = enrollment.cohort
-    require_manager(by, source.enterprise_id)
+    require_party(by, CHANGE, source)
     refuse_if(_transfer_problems(enrollment, to))
     same_school = to.institution_id == source.institution_id
     mentors = {

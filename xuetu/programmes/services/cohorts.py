@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
-from xuetu.core.access import scope_for
+from xuetu.core.access import CHANGE, scope_for
 from xuetu.core.audit import snapshot
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import (
@@ -25,6 +25,7 @@ from xuetu.core.services import (
 )
 from xuetu.core.transitions import transition, transition_all
 from xuetu.programmes import rules, selectors
+from xuetu.programmes.access import RUN
 from xuetu.programmes.choices import (
     COHORT_FLOW,
     EDITABLE_COHORT_STATUSES,
@@ -44,6 +45,7 @@ from xuetu.programmes.services.common import (
     current_policy,
     notify,
     require_manager,
+    require_party,
     require_reviewer,
 )
 from xuetu.programmes.services.numbers import keep_number
@@ -137,7 +139,7 @@ def _check_cohort(cohort: Cohort) -> None:
 def cohort_update(*, by: User | None, cohort: Cohort, **fields: Any) -> Cohort:
     """Edits a filing before approval. Editing a submitted or returned filing returns it to
     draft: a reviewer never approves something other than what was submitted."""
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     with transaction.atomic():
         lock(cohort)
         keep_number(cohort, fields, "code")
@@ -224,7 +226,7 @@ def filing_problems(cohort: Cohort) -> list[Problem]:
 
 
 def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     with transaction.atomic():
         refuse_if(COHORT_FLOW.problems(cohort.status, CohortStatus.SUBMITTED))
         refuse_if(filing_problems(cohort), _("The filing has problems; fix them and submit."))
@@ -297,7 +299,7 @@ def cohort_reject(*, by: User | None, cohort: Cohort, comment: str) -> Cohort:
 
 def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
     """The enterprise takes back a draft or a filing awaiting review."""
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     was_submitted = cohort.status == CohortStatus.SUBMITTED
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.WITHDRAWN, action="withdraw")
@@ -309,7 +311,7 @@ def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
 
 def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
     """Training begins: everyone enrolled becomes active on `on` (default: planned start)."""
-    require_manager(by, cohort.enterprise_id, cohort.institution_id)
+    require_party(by, RUN, cohort)
     on = on or cohort.planned_start
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.IN_TRAINING, action="start")
@@ -333,7 +335,7 @@ def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) 
 def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
     """Training ends: everyone active completes on `on` (default: planned end). Paused
     apprentices stay paused until they resume and complete, or withdraw."""
-    require_manager(by, cohort.enterprise_id, cohort.institution_id)
+    require_party(by, RUN, cohort)
     on = on or cohort.planned_end
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.COMPLETED, action="complete")

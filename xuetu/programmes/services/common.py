@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
-from xuetu.core.access import scope_for
+from xuetu.core.access import can, require, scope_for
 from xuetu.core.links import HasPage
 from xuetu.core.notices import notify as core_notify
 from xuetu.programmes import selectors
+from xuetu.programmes.access import REVIEW
 from xuetu.programmes.models import Cohort, Enrollment, Mentor, ProgrammePolicy
 
 
@@ -32,14 +35,20 @@ def require_manager(by: User | None, *organisation_ids: int | None) -> None:
     raise PermissionDenied(_("Only a manager of the organisation can do this."))
 
 
+def require_party(by: User | None, action: str, obj: HasPage) -> None:
+    """The access table lets `by` take `action` on the object (programmes.access): the same
+    table the pages and the API ask."""
+    require(by, action, cast(Model, obj), _("Only a manager of the organisation can do this."))
+
+
 def require_reviewer(by: User | None, cohort: Cohort) -> None:
-    """A district reviewer of the enterprise's district or the city bureau, who is not a
-    member of either party and did not submit the filing: nobody approves their own class."""
+    """A reviewer the access table gives the filing to (the enterprise's district, or the city
+    bureau), who is not a member of either party and did not submit the filing: nobody
+    approves their own class."""
     if by is None:
         return
     scope = scope_for(by)
-    enterprise = cohort.enterprise
-    if not (scope.city or enterprise.district_id in scope.district_ids):
+    if not can(by, REVIEW, cohort):
         raise PermissionDenied(_("Only a reviewer of the enterprise's district can review."))
     if {cohort.enterprise_id, cohort.institution_id} & scope.org_ids:
         raise PermissionDenied(_("A party to the class cannot review it."))

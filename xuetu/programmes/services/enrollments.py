@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.access import CHANGE
 from xuetu.core.audit import json_value
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import (
@@ -34,7 +35,7 @@ from xuetu.programmes.models import (
     Mentor,
 )
 from xuetu.programmes.services.cohorts import editable_problems, reopen
-from xuetu.programmes.services.common import current_policy, require_manager
+from xuetu.programmes.services.common import current_policy, require_party
 from xuetu.registry.models import Person
 
 ROLE_OF_KIND: dict[str, str] = {
@@ -175,7 +176,7 @@ def enrollment_create(
 ) -> Enrollment:
     """Puts an eligible apprentice on the roster of a class not yet approved (after approval,
     use substitution). A filing under review becomes a draft again."""
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     contract = Contract(category, contract_start, contract_end, social_insurance)
     mentors = {"enterprise_mentor": enterprise_mentor, "institution_mentor": institution_mentor}
     with transaction.atomic():
@@ -202,7 +203,7 @@ def enrollment_update(*, by: User | None, enrollment: Enrollment, **fields: Any)
     """Corrects a roster line before approval (after it, changes are dated actions). The
     apprentice is checked again, and a filing under review becomes a draft again."""
     cohort = enrollment.cohort
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     with transaction.atomic():
         lock(cohort)
         refuse_if(editable_problems(cohort))

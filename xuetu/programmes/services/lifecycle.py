@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.access import CHANGE
 from xuetu.core.problems import Problem, Refused
 from xuetu.core.transitions import transition
 from xuetu.programmes import rules
+from xuetu.programmes.access import RUN
 from xuetu.programmes.choices import (
     ENROLLMENT_FLOW,
     CohortStatus,
@@ -25,7 +27,7 @@ from xuetu.programmes.models import (
 )
 from xuetu.programmes.notices import NOTICES
 from xuetu.programmes.services.cohorts import reopen
-from xuetu.programmes.services.common import notify_enrollment, require_manager
+from xuetu.programmes.services.common import notify_enrollment, require_party
 from xuetu.programmes.services.enrollments import enrollment_event
 
 
@@ -64,7 +66,7 @@ def _require_training(enrollment: Enrollment) -> None:
 
 def enrollment_activate(*, by: User | None, enrollment: Enrollment, on: dt.date) -> Enrollment:
     """An apprentice starts training in a class already in training (e.g. a substitute)."""
-    require_manager(by, enrollment.cohort.enterprise_id, enrollment.cohort.institution_id)
+    require_party(by, RUN, enrollment.cohort)
     _require_training(enrollment)
     with transaction.atomic():
         return move_enrollment(
@@ -79,7 +81,7 @@ def enrollment_activate(*, by: User | None, enrollment: Enrollment, on: dt.date)
 def enrollment_withdraw(
     *, by: User | None, enrollment: Enrollment, on: dt.date, reason: str, note: str = ""
 ) -> Enrollment:
-    require_manager(by, enrollment.cohort.enterprise_id)
+    require_party(by, CHANGE, enrollment)
     with transaction.atomic():
         # A roster that changes under review is a new filing: back to draft, like any edit.
         reopen(by, enrollment.cohort)
@@ -95,7 +97,7 @@ def enrollment_withdraw(
 
 
 def enrollment_pause(*, by: User | None, enrollment: Enrollment, on: dt.date) -> Enrollment:
-    require_manager(by, enrollment.cohort.enterprise_id)
+    require_party(by, CHANGE, enrollment)
     with transaction.atomic():
         return move_enrollment(
             by=by,
@@ -109,7 +111,7 @@ def enrollment_pause(*, by: User | None, enrollment: Enrollment, on: dt.date) ->
 
 def enrollment_resume(*, by: User | None, enrollment: Enrollment, on: dt.date) -> Enrollment:
     """Back to training; the planned end moves by the length of the pause."""
-    require_manager(by, enrollment.cohort.enterprise_id)
+    require_party(by, CHANGE, enrollment)
     paused_from = enrollment.paused_from
     if paused_from is None or on < paused_from:
         raise ValidationError({"on": _("The resumption must not be before the pause began.")})
@@ -132,7 +134,7 @@ def enrollment_resume(*, by: User | None, enrollment: Enrollment, on: dt.date) -
 
 def enrollment_complete(*, by: User | None, enrollment: Enrollment, on: dt.date) -> Enrollment:
     """Completion of one apprentice (the rest of the class completes with `cohort_complete`)."""
-    require_manager(by, enrollment.cohort.enterprise_id, enrollment.cohort.institution_id)
+    require_party(by, RUN, enrollment.cohort)
     with transaction.atomic():
         return move_enrollment(
             by=by,

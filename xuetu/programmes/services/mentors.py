@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import Organisation, User
+from xuetu.core.access import CHANGE
 from xuetu.core.audit import audit_record
 from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
 from xuetu.programmes import documents
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Appointment, Cohort, Mentor
-from xuetu.programmes.services.common import require_manager
+from xuetu.programmes.services.common import require_manager, require_party
 from xuetu.registry.models import Occupation, Person
 
 MENTOR_FIELDS = (
@@ -70,7 +71,7 @@ def mentor_create(
 
 
 def mentor_update(*, by: User | None, mentor: Mentor, **fields: Any) -> Mentor:
-    require_manager(by, mentor.organisation_id)
+    require_party(by, CHANGE, mentor)
     with transaction.atomic():
         lock(mentor)
         apply_changes(mentor, fields, editable=MENTOR_FIELDS)
@@ -104,7 +105,7 @@ def appointment_issue(
     with_pdf: bool = True,
 ) -> Appointment:
     """A numbered letter (PS-<year>-<id>); its PDF too once the documents module is there."""
-    require_manager(by, mentor.organisation_id)
+    require_party(by, CHANGE, mentor)
     if cohort is not None and mentor.organisation_id not in (
         cohort.enterprise_id,
         cohort.institution_id,

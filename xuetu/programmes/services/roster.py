@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
+from xuetu.core.access import CHANGE
 from xuetu.core.identifiers import ResidentId
 from xuetu.core.imports.bulk import create_audited, insert_rows
 from xuetu.core.imports.objects import FieldChecks, Maker, collector_paused
@@ -32,7 +33,7 @@ from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import EnrollmentEventKind
 from xuetu.programmes.models import Cohort, Enrollment, EnrollmentEvent, Mentor
 from xuetu.programmes.services.cohorts import editable_problems, reopen
-from xuetu.programmes.services.common import current_policy, require_manager
+from xuetu.programmes.services.common import current_policy, require_party
 from xuetu.programmes.services.enrollments import ROLE_OF_KIND, WRONG_MENTOR
 from xuetu.registry.models import Person
 from xuetu.registry.services import BUILT_FIELDS, people_create_bulk, person_build
@@ -105,7 +106,7 @@ class RosterFacts:
 def roster_facts(*, by: User | None, cohort: Cohort, id_numbers: Sequence[str]) -> RosterFacts:
     """Locks the class for the rest of the caller's transaction, refuses one whose roster
     is closed, and reads the people behind `id_numbers` in a fixed number of queries."""
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     with transaction.atomic(), collector_paused():
         lock(cohort)
         refuse_if(editable_problems(cohort))
@@ -140,7 +141,7 @@ def roster_enroll(*, by: User | None, plan: RosterPlan) -> RosterStored:
     """Stores a plan without problems: the new people, the enrollments, their history, one
     audit event per created object; a filing under review becomes a draft again."""
     cohort = plan.cohort
-    require_manager(by, cohort.enterprise_id)
+    require_party(by, CHANGE, cohort)
     refuse_if([p for found in plan.problems for p in found], _("The roster has problems."))
     try:
         with transaction.atomic(), collector_paused():

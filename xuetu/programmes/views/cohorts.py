@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.auth import signed_in
-from xuetu.core.access import CHANGE
+from xuetu.core.access import CHANGE, can
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ActionView,
@@ -59,9 +59,9 @@ class CohortList(ScopedListView):
 def cohort_actions(user, cohort: Cohort) -> dict[str, bool]:
     """Which buttons the user gets: the services' own permission checks, and the status."""
     allowed = choices.COHORT_FLOW.allowed.get(cohort.status, frozenset())
-    manager = passes(services.require_manager, user, cohort.enterprise_id)
-    runner = passes(services.require_manager, user, cohort.enterprise_id, cohort.institution_id)
-    reviewer = passes(services.require_reviewer, user, cohort)
+    manager = can(user, CHANGE, cohort)
+    runner = can(user, RUN, cohort)
+    reviewer = passes(services.require_reviewer, user, cohort)  # the table, and no party
     editable = manager and cohort.status in choices.EDITABLE_COHORT_STATUSES
     return {
         "submit": manager and CohortStatus.SUBMITTED in allowed,

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.views import ActionView, ScopedDetailView, passes
+from xuetu.core.access import CHANGE, can
+from xuetu.core.views import ActionView, ScopedDetailView
 from xuetu.programmes import choices, forms, selectors, services
 from xuetu.programmes.choices import (
     APPROVED_COHORT_STATUSES,
@@ -41,7 +42,7 @@ ACTION_TITLES = {
 
 
 def enrollment_actions(user, enrollment: Enrollment) -> list[str]:
-    if not passes(services.require_manager, user, enrollment.cohort.enterprise_id):
+    if not can(user, CHANGE, enrollment):
         return []
     allowed = choices.ENROLLMENT_FLOW.allowed.get(enrollment.status, frozenset())
     found = []
