@@ -57,7 +57,8 @@ ENDED_COHORT_STATUSES = frozenset({_C.REJECTED, _C.WITHDRAWN, _C.COMPLETED, _C.C
 # Changes after approval (substitution) apply to these.
 APPROVED_COHORT_STATUSES = frozenset({_C.APPROVED, _C.IN_TRAINING})
 # An apprentice may be transferred into these.
-TRANSFER_TARGET_STATUSES = frozenset({_C.DRAFT, _C.APPROVED, _C.IN_TRAINING})
+# A transfer goes only into a class the district approved (not a draft nobody reviewed).
+TRANSFER_TARGET_STATUSES = frozenset({_C.APPROVED, _C.IN_TRAINING})
 
 
 class ApprenticeCategory(models.TextChoices):

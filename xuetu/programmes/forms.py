@@ -321,17 +321,44 @@ class ChangeMentorForm(forms.Form):
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label=_("to the class"), queryset=Cohort.objects.none())
     effective_date = date_field(_("effective date"))
+    enterprise_mentor = forms.ModelChoiceField(
+        label=_("enterprise mentor in the new class"),
+        queryset=Mentor.objects.none(),
+        required=False,
+    )
+    institution_mentor = forms.ModelChoiceField(
+        label=_("institution teacher in the new class"),
+        queryset=Mentor.objects.none(),
+        required=False,
+    )
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only another open class of the same enterprise (the service checks again).
-        cast(forms.ModelChoiceField, self.fields["to"]).queryset = (
-            Cohort.objects.filter(enterprise_id=enrollment.cohort.enterprise_id)
-            .exclude(pk=enrollment.cohort_id)
-            .filter(status__in=TRANSFER_TARGET_STATUSES)
+        source = enrollment.cohort
+        # Only another approved or training class of the same enterprise, occupation and a
+        # level not lower; the mentors of those classes (the service checks both again).
+        targets = (
+            Cohort.objects.filter(
+                enterprise_id=source.enterprise_id,
+                occupation_id=source.occupation_id,
+                target_level__gte=source.target_level,
+                status__in=TRANSFER_TARGET_STATUSES,
+            )
+            .exclude(pk=source.pk)
             .select_related("occupation")
             .order_by("-planned_start")
         )
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = targets
+        for role, kind in (
+            ("enterprise_mentor", MentorKind.ENTERPRISE),
+            ("institution_mentor", MentorKind.INSTITUTION),
+        ):
+            of_targets = Mentor.objects.filter(kind=kind).filter(
+                Q(appointments__cohort__in=targets)
+                | Q(pk__in=Enrollment.objects.filter(cohort__in=targets).values(f"{role}_id"))
+            )
+            field = cast(forms.ModelChoiceField, self.fields[role])
+            field.queryset = of_targets.distinct().select_related("person")
 
 
 class SubstituteForm(EnrollmentCreateForm):

@@ -28,6 +28,7 @@ from xuetu.programmes.choices import (
     EnrollmentStatus,
 )
 from xuetu.programmes.models import (
+    Appointment,
     Cohort,
     Enrollment,
     Mentor,
@@ -45,7 +46,7 @@ from xuetu.programmes.services.enrollments import (
     check_mentors,
     enrollment_event,
 )
-from xuetu.programmes.services.lifecycle import move_enrollment
+from xuetu.programmes.services.lifecycle import date_problems, move_enrollment
 from xuetu.registry.models import Person
 
 
@@ -64,6 +65,7 @@ def enrollment_change_mentor(
         lock(enrollment)
         if enrollment.status not in OPEN_ENROLLMENT_STATUSES:
             raise Refused([ENROLLMENT_FLOW.not_now(enrollment.status)])
+        refuse_if(date_problems(enrollment, effective_date, "effective_date"))
         previous = getattr(enrollment, role)
         if previous == mentor:
             return enrollment
@@ -183,19 +185,27 @@ def _substitution_problems(withdrawn: Enrollment, effective_date: dt.date) -> li
 
 
 def enrollment_transfer(
-    *, by: User | None, enrollment: Enrollment, to: Cohort, effective_date: dt.date
+    *,
+    by: User | None,
+    enrollment: Enrollment,
+    to: Cohort,
+    effective_date: dt.date,
+    enterprise_mentor: Mentor | None = None,
+    institution_mentor: Mentor | None = None,
 ) -> Enrollment:
-    """Moves an apprentice to another class of the same enterprise: the old enrollment ends
-    (withdrawn, reason "other", naming the new class) and a new one starts, both in the
-    history. The enterprise mentor stays; the teacher stays only at the same institution."""
+    """Moves an apprentice to another approved or training class of the same enterprise, the
+    same occupation and a target level not lower: the old enrollment ends (withdrawn, reason
+    "other", naming the new class) and a new one starts, both in the history. The mentors are
+    chosen again from the new class's own (those who hold its letter or mentor on its
+    roster); none is carried over by default."""
     source = enrollment.cohort
     require_party(by, CHANGE, source)
-    refuse_if(_transfer_problems(enrollment, to))
-    same_school = to.institution_id == source.institution_id
-    mentors = {
-        "enterprise_mentor": enrollment.enterprise_mentor,
-        "institution_mentor": enrollment.institution_mentor if same_school else None,
-    }
+    mentors = {"enterprise_mentor": enterprise_mentor, "institution_mentor": institution_mentor}
+    refuse_if(
+        _transfer_problems(enrollment, to)
+        + _new_class_mentor_problems(to, mentors)
+        + date_problems(enrollment, effective_date, "effective_date")
+    )
     start = max(to.planned_start, effective_date)
     with transaction.atomic():
         reopen(by, source)  # the source roster changes: a filing under review is a draft again
@@ -225,8 +235,30 @@ def _transfer_problems(enrollment: Enrollment, to: Cohort) -> list[Problem]:
         problems.append(
             Problem("class_not_open", _("That class does not take apprentices now."), "to")
         )
+    if to.occupation_id != enrollment.cohort.occupation_id:
+        message = _("An apprentice moves only to a class of the same occupation.")
+        problems.append(Problem("other_occupation", message, "to"))
+    if to.target_level < enrollment.cohort.target_level:
+        message = _("An apprentice moves only to a class of the same or a higher target level.")
+        problems.append(Problem("lower_level", message, "to"))
     if enrollment.status not in OPEN_ENROLLMENT_STATUSES:
         problems.append(ENROLLMENT_FLOW.not_now(enrollment.status))
+    return problems
+
+
+def _new_class_mentor_problems(to: Cohort, mentors: dict[str, Mentor | None]) -> list[Problem]:
+    """Each chosen mentor is one of the new class's: holds its letter or mentors on its roster."""
+    problems = []
+    for role, mentor in mentors.items():
+        if mentor is None:
+            continue
+        of_class = (
+            Appointment.objects.filter(mentor=mentor, cohort=to).exists()
+            or Enrollment.objects.filter(cohort=to, **{role: mentor}).exists()
+        )
+        if not of_class:
+            message = _("Choose a mentor of the new class.")
+            problems.append(Problem("mentor_not_of_class", message, role))
     return problems
 
 

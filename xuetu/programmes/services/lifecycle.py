@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.access import CHANGE
-from xuetu.core.problems import Problem, Refused
+from xuetu.core.problems import Problem, Refused, refuse_if
 from xuetu.core.transitions import transition
 from xuetu.programmes import rules
 from xuetu.programmes.access import RUN
@@ -24,11 +24,37 @@ from xuetu.programmes.choices import (
 )
 from xuetu.programmes.models import (
     Enrollment,
+    EnrollmentEvent,
 )
 from xuetu.programmes.notices import NOTICES
 from xuetu.programmes.services.cohorts import reopen
 from xuetu.programmes.services.common import notify_enrollment, require_party
 from xuetu.programmes.services.enrollments import enrollment_event
+
+
+def date_problems(
+    enrollment: Enrollment, on: dt.date, field: str = "on", *, ends: bool = False
+) -> list[Problem]:
+    """A change's effective date lies within the enrollment and its class: not before the class
+    starts or the enrollment's last recorded change (the history reads in order), and, unless
+    the change `ends` the training (a completion may come late), not after its planned end.
+    A mistaken change is corrected by another change, never by editing history."""
+    cohort = enrollment.cohort
+    last = (
+        EnrollmentEvent.objects.filter(enrollment=enrollment)
+        .order_by("-effective_date")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
+    earliest = max(d for d in (cohort.planned_start, last) if d is not None)
+    latest = enrollment.planned_end or cohort.planned_end
+    if on < earliest:
+        message = _("The date must not be before %(date)s (the class's start or the last change).")
+        return [Problem("before_enrollment", message % {"date": f"{earliest:%Y-%m-%d}"}, field)]
+    if on > latest and not ends:
+        message = _("The date must not be after the planned end, %(date)s.")
+        return [Problem("after_enrollment", message % {"date": f"{latest:%Y-%m-%d}"}, field)]
+    return []
 
 
 def move_enrollment(
@@ -41,7 +67,8 @@ def move_enrollment(
     values: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> Enrollment:
-    """An enrollment's status change, with its history entry."""
+    """An enrollment's status change, with its history entry, on a date within it."""
+    refuse_if(date_problems(enrollment, on, ends=kind == EnrollmentEventKind.COMPLETED))
     transition(
         enrollment,
         to=new,

@@ -713,23 +713,67 @@ def test_only_a_withdrawn_apprentice_is_replaced_and_only_once(training):
 
 def test_an_apprentice_transfers_to_another_class_of_the_same_enterprise(training):
     world = training.world
-    welding = make_occupation("6-22-02-01", "汽车装调工", "Vehicle assembler")
-    to = make_cohort(world, status=CohortStatus.IN_TRAINING, occupation=welding)
+    to = make_cohort(world, status=CohortStatus.IN_TRAINING, occupation=training.occupation)
+    new_mentor = make_mentor(world)
+    make_enrollment(world, to, enterprise_mentor=new_mentor)  # mentors in the new class
     moved = services.enrollment_transfer(
         by=world.users["enterprise"],
         enrollment=training.enrollment,
         to=to,
         effective_date=dt.date(2026, 5, 1),
+        enterprise_mentor=new_mentor,
     )
     old = Enrollment.objects.get(pk=training.enrollment.pk)
     assert old.status == EnrollmentStatus.WITHDRAWN
     assert to.code in old.withdrawal_note
     assert moved.cohort == to and moved.status == EnrollmentStatus.ACTIVE
-    assert moved.enterprise_mentor == training.mentor
+    # The mentors are chosen from the new class; none moves along by itself.
+    assert moved.enterprise_mentor == new_mentor and moved.institution_mentor is None
     last = old.events.last()
     assert last is not None and last.kind == EnrollmentEventKind.TRANSFERRED_OUT
     assert moved.events.get().kind == EnrollmentEventKind.TRANSFERRED_IN
     assert events(moved) == ["enrollment.transfer"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"status": CohortStatus.DRAFT}, "class_not_open"),
+        ({"occupation": "other"}, "other_occupation"),
+        ({"target_level": 2}, "lower_level"),
+    ],
+)
+def test_a_transfer_goes_only_to_an_approved_class_of_the_same_occupation_and_level(
+    training, change, code
+):
+    world = training.world
+    values = {"status": CohortStatus.IN_TRAINING, "occupation": training.occupation, **change}
+    if values["occupation"] == "other":
+        values["occupation"] = make_occupation("6-22-02-01", "汽车装调工", "Vehicle assembler")
+    to = make_cohort(world, **values)
+    with pytest.raises(Refused) as refused:
+        services.enrollment_transfer(
+            by=world.users["enterprise"],
+            enrollment=training.enrollment,
+            to=to,
+            effective_date=dt.date(2026, 5, 1),
+        )
+    assert refused.value.codes == [code]
+    assert Enrollment.objects.get(pk=training.enrollment.pk).status == EnrollmentStatus.ACTIVE
+
+
+def test_a_transferred_apprentices_mentor_must_be_one_of_the_new_class(training):
+    world = training.world
+    to = make_cohort(world, status=CohortStatus.IN_TRAINING, occupation=training.occupation)
+    with pytest.raises(Refused) as refused:
+        services.enrollment_transfer(
+            by=world.users["enterprise"],
+            enrollment=training.enrollment,
+            to=to,
+            effective_date=dt.date(2026, 5, 1),
+            enterprise_mentor=training.mentor,  # the old class's welding mentor
+        )
+    assert refused.value.codes == ["mentor_not_of_class"]
 
 
 def test_a_transfer_to_another_enterprises_class_is_refused(training):
@@ -884,3 +928,33 @@ def test_a_draft_roster_follows_its_class_to_another_institution_and_end_date(wo
     assert enrollment.planned_end == dt.date(2027, 2, 28)
     codes = [p.code for p in services.filing_problems(programme.cohort)]
     assert "mentor_missing" in codes
+
+
+def test_a_withdrawal_dated_before_the_class_began_is_refused_and_history_stays_in_order(
+    training,
+):
+    by = training.world.users["enterprise"]
+    enrollment = training.enrollment
+    with pytest.raises(Refused) as refused:
+        services.enrollment_withdraw(
+            by=by, enrollment=enrollment, on=START - dt.timedelta(days=1), reason="personal"
+        )
+    assert refused.value.codes == ["before_enrollment"]
+    services.enrollment_pause(by=by, enrollment=enrollment, on=dt.date(2026, 7, 1))
+    # Not before the last change either: the history never reads "withdrawn" before "paused".
+    with pytest.raises(Refused) as refused:
+        services.enrollment_withdraw(
+            by=by, enrollment=enrollment, on=dt.date(2026, 6, 1), reason="personal"
+        )
+    assert refused.value.codes == ["before_enrollment"]
+    assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.PAUSED
+
+
+def test_a_change_dated_after_the_planned_end_is_refused_but_a_late_completion_is_not(training):
+    by = training.world.users["enterprise"]
+    enrollment = training.enrollment
+    with pytest.raises(Refused) as refused:
+        services.enrollment_pause(by=by, enrollment=enrollment, on=END + dt.timedelta(days=1))
+    assert refused.value.codes == ["after_enrollment"]
+    services.enrollment_complete(by=by, enrollment=enrollment, on=END + dt.timedelta(days=10))
+    assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.COMPLETED
