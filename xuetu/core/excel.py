@@ -31,8 +31,10 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def clean_text(text: str) -> str:
-    """A string as a cell can hold it: control characters dropped, CR LF as LF."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n"))
+    """A string as a cell can hold it: control characters dropped, CR LF as LF; a cell of
+    nothing but spaces, tabs and line breaks is empty (a spreadsheet keeps none of them)."""
+    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n"))
+    return cleaned if cleaned.strip(" \t\n") else ""
 
 
 def cell_value(value: Any) -> Any:
