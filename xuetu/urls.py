@@ -40,3 +40,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the reader's language, with navigation and the refusal's reason (issue 8/10).
+handler400 = "xuetu.core.errors.bad_request"
+handler403 = "xuetu.core.errors.permission_denied"
+handler404 = "xuetu.core.errors.page_not_found"
+handler500 = "xuetu.core.errors.server_error"

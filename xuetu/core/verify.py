@@ -145,9 +145,21 @@ def term_status(*, revoked: bool, start: dt.date, end: dt.date | None, today: dt
     return VALID
 
 
+# Dashes a keyboard or a word processor puts where the number has a hyphen; NFKC keeps them.
+_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe63", "-")
+)
+
+
 def normalise(raw: str) -> str:
     # Full-width characters and stray spaces come from phone keyboards and copied text.
     return unicodedata.normalize("NFKC", raw).strip()
+
+
+def normalise_number(raw: str) -> str:
+    """`ｐｓ－２０２６－０００００７ ` and `ps-2026- 000007` → `PS-2026-000007`: document numbers
+    are upper case and have no spaces, so a number as typed or copied still finds its document."""
+    return "".join(normalise(raw).translate(_DASHES).split()).upper()
 
 
 def mask_name(name: str) -> str:
@@ -186,7 +198,7 @@ class VerifyForm(forms.Form):
         self.fields["number"].label = wording.number_label
 
     def clean_number(self) -> str:
-        return normalise(self.cleaned_data["number"])
+        return normalise_number(self.cleaned_data["number"])
 
     def clean_code(self) -> str:
         return normalise(self.cleaned_data["code"])
@@ -214,7 +226,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
-    number = normalise(number)
+    number = normalise_number(number)
     hit = find_document(number)
     if hit is None:
         wording = site_wording()
