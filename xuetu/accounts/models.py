@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,13 +25,43 @@ class User(AbstractUser):
         return reverse("admin:accounts_user_change", args=[self.pk])
 
 
+class DistrictQuerySet(ReferenceQuerySet):
+    def in_force(self, on: datetime.date) -> "DistrictQuerySet":
+        """The districts that exist on `on` (a district without dates always has)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
+        )
+
+
 class District(HasPage, Bilingual):
     """A district or county (区县), coded by GB/T 2260: where an organisation is, and what a
-    district bureau reviews. The registry keeps its pages and its reference file."""
+    district bureau reviews. The registry keeps its pages and its reference file.
+
+    Districts are effective-dated: a district abolished by a reorganisation keeps its row
+    (its code stays valid for ID numbers and history) with its last day in force and the
+    districts that took it over; new enterprises go only to a district in force."""
 
     code = models.CharField(_("code"), max_length=6, unique=True)
+    valid_from = models.DateField(
+        _("in force from"), null=True, blank=True, help_text=_("Empty: since before records.")
+    )
+    valid_to = models.DateField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day in force; empty while the district exists."),
+    )
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("successors"),
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The districts that took over an abolished district's area."),
+    )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         # The table keeps the name it was created with in the registry, so existing
@@ -38,6 +70,16 @@ class District(HasPage, Bilingual):
         ordering = ["code"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("The last day in force cannot be before the first.")}
+            )
+
+    def in_force_on(self, on: datetime.date) -> bool:
+        starts = self.valid_from is None or self.valid_from <= on
+        return starts and (self.valid_to is None or on <= self.valid_to)
 
 
 class OrganisationQuerySet(ScopedQuerySet):

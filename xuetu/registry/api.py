@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -107,6 +108,15 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     def validate_uscc(self, value: str) -> str:
         return check_uscc(value).number
+
+    def validate_district(self, value: District) -> District:
+        # A new enterprise, or a move, goes only to a district in force (the service's rule).
+        if self.instance is None or value.pk != self.instance.district_id:
+            try:
+                services.district_require_in_force(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict["district"]) from error
+        return value
 
 
 class EnterpriseViewSet(ScopedViewSet):

@@ -18,13 +18,14 @@ from xuetu.registry.models import Enterprise, IndustryChain, Institution, Person
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "xuetu-demo"
 CITY_BUREAU = "重庆市人力资源和社会保障局"
-DISTRICT_BUREAU = "重庆市江北区人力资源和社会保障局"
-DISTRICT_CODE = "500105"
+# The demo district reviewer sits in 两江新区, which took over 江北区 and 渝北区 on 2025-11-06.
+DISTRICT_BUREAU = "重庆两江新区人力资源和社会保障局"
+DISTRICT_CODE = "500157"
 
 # username, full name, organisation key, role, person name (for mentor/apprentice)
 DEMO_USERS: list[tuple[str, str, str, str, str | None]] = [
     ("bureau", "市人社局管理员", "city", Role.CITY_ADMIN, None),
-    ("district", "江北区审核员", "district", Role.DISTRICT_REVIEWER, None),
+    ("district", "两江新区审核员", "district", Role.DISTRICT_REVIEWER, None),
     ("enterprise", "长安汽车人事专员", "changan", Role.ENTERPRISE_MANAGER, None),
     ("enterprise2", "西南铝业人事专员", "swa", Role.ENTERPRISE_MANAGER, None),
     ("school", "五一技师学院教务员", "wuyi", Role.INSTITUTION_MANAGER, None),

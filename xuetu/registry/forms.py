@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import check_uscc, parse_resident_id, validate_mobile
@@ -15,13 +16,38 @@ from xuetu.registry.models import (
     Occupation,
     Person,
 )
-from xuetu.registry.services import BUREAU_FACTS, may_change_facts
+from xuetu.registry.services import BUREAU_FACTS, district_require_in_force, may_change_facts
 
 
 class DistrictForm(forms.ModelForm):
     class Meta:
         model = District
-        fields = ["code", "name", "name_en"]
+        fields = ["code", "name", "name_en", "valid_from", "valid_to", "successors"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "successors": forms.CheckboxSelectMultiple,
+        }
+
+
+def offer_districts_in_force(field: forms.Field, current_id: int | None = None) -> None:
+    """The picker offers the districts in force (and the one already chosen); a district
+    posted anyway is refused by the service with its successors named, not as an unknown
+    choice."""
+    offered = District.objects.in_force(timezone.localdate())
+    if current_id is not None:
+        offered = offered | District.objects.filter(pk=current_id)
+    field.widget.choices = forms.ModelChoiceField(queryset=offered).choices
+
+
+def clean_district_in_force(form: forms.BaseForm, current_id: int | None) -> District | None:
+    district = form.cleaned_data.get("district")
+    if district is not None and district.pk != current_id:
+        try:
+            district_require_in_force(district)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["district"]) from error
+    return district
 
 
 class IndustryClusterForm(forms.ModelForm):
@@ -72,12 +98,17 @@ class EnterpriseForm(forms.ModelForm):
         cast(forms.CharField, self.fields["uscc"]).max_length = 40
         self.fields["uscc"].validators = []
 
+    def clean_district(self) -> District | None:
+        return clean_district_in_force(self, self.instance.district_id)
+
     def for_user(self, user) -> None:
         """The bureau's facts are shown as text to whoever may not change them."""
         if self.instance.pk and not may_change_facts(user, self.instance):
             for name in BUREAU_FACTS:
                 del self.fields[name]
             del self.fields["accept_reason"]
+        if "district" in self.fields:  # after the choices are narrowed to the user's
+            offer_districts_in_force(self.fields["district"], self.instance.district_id)
 
     def clean_uscc(self) -> str:
         # The format here; a failing check character is the service's warning to accept.

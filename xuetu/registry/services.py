@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind, Role
@@ -231,6 +235,7 @@ def _checked_uscc(*, by, raw: str, accept_reason: str, current=None) -> tuple[st
 def enterprise_create(
     *, by, uscc: str, chains: Iterable = (), accept_reason: str = "", **fields: Any
 ) -> Enterprise:
+    district_require_in_force(fields.get("district"))
     number, reason = _checked_uscc(by=by, raw=uscc, accept_reason=accept_reason)
     enterprise = Enterprise(kind=OrganisationKind.ENTERPRISE, uscc=number, **fields)
     enterprise.uscc_accepted_reason = reason
@@ -254,6 +259,8 @@ def enterprise_update(
     facts = changed_facts(stored, fields)
     if facts and not may_change_facts(by, stored):
         raise ValidationError({name: BUREAU_ONLY for name in facts})
+    if "district" in facts:
+        district_require_in_force(fields["district"])
     if "uscc" in fields:
         number, reason = _checked_uscc(
             by=by, raw=fields.pop("uscc"), accept_reason=accept_reason, current=stored
@@ -375,6 +382,8 @@ def enterprise_request_facts(
     given: dict[str, Any] = {"name": name, "uscc": uscc, "district": district}
     asked = {k: v for k, v in given.items() if v is not None and v != ""}
     changes = {k: asked[k] for k in changed_facts(enterprise, asked)}
+    if "district" in changes:
+        district_require_in_force(changes["district"])
     if "uscc" in changes:
         changes["uscc"] = _requested_uscc(str(changes["uscc"]))
     if "name" in changes:
@@ -467,6 +476,103 @@ def _institution_uscc(raw: str | None) -> str | None:
     if not result.checksum_ok:
         raise ValidationError({"uscc": _("The check character does not match (GB 32100).")})
     return result.number
+
+
+# Districts in force, and the move of an abolished district's enterprises ----------------------
+def district_require_in_force(district: Any, *, on: datetime.date | None = None) -> None:
+    """A new enterprise (or one moving) goes only to a district in force on `on` (today);
+    an abolished one is refused naming its successors."""
+    if district is None or district == "":
+        return  # a missing district is the field's own error
+    found: District | None = district if isinstance(district, District) else None
+    if found is None:
+        found = District.objects.filter(pk=district).first()
+    day = on or timezone.localdate()
+    if found is None or found.in_force_on(day):
+        return
+    raise ValidationError({"district": district_not_in_force(found, day)})
+
+
+def district_not_in_force(district: District, on: datetime.date) -> str:
+    if district.valid_from is not None and on < district.valid_from:
+        return _("%(district)s is in force only from %(date)s.") % {
+            "district": district,
+            "date": date_format(district.valid_from),
+        }
+    comma = "、" if (get_language() or "").startswith("zh") else ", "
+    successors = comma.join(str(d) for d in district.successors.all())
+    last_day = date_format(district.valid_to or on)  # not in force and begun: it has ended
+    params = {"district": district, "date": last_day, "to": successors}
+    if successors:
+        return (
+            _(
+                "%(district)s was abolished after %(date)s; choose the district that took it "
+                "over: %(to)s."
+            )
+            % params
+        )
+    return _("%(district)s was abolished after %(date)s.") % params
+
+
+def district_move_enterprises(
+    *,
+    by,
+    source: District,
+    target: District,
+    enterprises: Iterable[Enterprise] | None = None,
+    on: datetime.date | None = None,
+) -> list[Enterprise]:
+    """The city bureau moves the enterprises of an abolished district (all, or those given)
+    to one of its successors: each move is the enterprise's audited change of district (its
+    managers and the new district's reviewers are told), and one event on the old district
+    records the whole move."""
+    if by is None or not scope_for(by).city:
+        raise PermissionDenied(_("Only a city administrator moves enterprises between districts."))
+    _require_move(source, target, on or timezone.localdate())
+    chosen = Enterprise.objects.filter(district=source).order_by("pk")
+    if enterprises is not None:
+        wanted = {e.pk for e in enterprises}
+        chosen = chosen.filter(pk__in=wanted)
+        if len(chosen) != len(wanted):
+            raise ValidationError(
+                {
+                    "enterprises": _("Some of these enterprises are not in %(district)s.")
+                    % {"district": source}
+                }
+            )
+    with transaction.atomic():
+        moved = [
+            enterprise_update(
+                by=by, enterprise=e, district=target, action="enterprise.district_moved"
+            )
+            for e in chosen.select_for_update()
+        ]
+        audit_record(
+            by=by,
+            action="district.enterprises_moved",
+            obj=source,
+            after={"to": target.code, "enterprises": [e.pk for e in moved]},
+        )
+    return moved
+
+
+def _require_move(source: District, target: District, on: datetime.date) -> None:
+    if source.valid_to is None or source.in_force_on(on):
+        raise ValidationError(
+            {
+                "source": _("%(district)s is still in force: its enterprises stay where they are.")
+                % {"district": source}
+            }
+        )
+    if not source.successors.filter(pk=target.pk).exists():
+        raise ValidationError(
+            {
+                "target": _("%(target)s did not take over %(district)s.")
+                % {"target": target, "district": source}
+            }
+        )
+    if not target.in_force_on(on):
+        raise ValidationError({"target": district_not_in_force(target, on)})
 
 
 # Reference data: districts, industry clusters and chains, occupations --------------------------

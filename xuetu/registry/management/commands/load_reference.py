@@ -3,11 +3,13 @@ files; a city adopts Xuetu by pointing this at its own files. Idempotent."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from xuetu.core.services import record_put
 from xuetu.registry.models import District, IndustryChain, IndustryCluster, Occupation
@@ -36,11 +38,47 @@ def read(path: Path):
 
 
 def load_districts(path: Path) -> int:
+    """Each row `{"code", "name", "name_en", "valid_from", "valid_to", "successors"}`: the
+    dates (ISO, the first and last day in force) and successors (codes) describe a
+    reorganisation, so a city loads one as data; rows are written first, successors after."""
     rows = read(path)
     for row in rows:
-        values = {"name": row["name"], "name_en": row.get("name_en", "")}
+        values = {
+            "name": row["name"],
+            "name_en": row.get("name_en", ""),
+            "valid_from": _date(row, "valid_from"),
+            "valid_to": _date(row, "valid_to"),
+        }
         record_put(by=None, model=District, key={"code": row["code"]}, values=values)
+    codes = dict(District.objects.values_list("code", "pk"))
+    for row in rows:
+        unknown = [c for c in row.get("successors", []) if c not in codes]
+        if unknown:
+            raise CommandError(
+                _("District %(code)s names unknown successors: %(unknown)s.")
+                % {"code": row["code"], "unknown": ", ".join(unknown)}
+            )
+        record_put(
+            by=None,
+            model=District,
+            key={"code": row["code"]},
+            values={},
+            m2m={"successors": [codes[c] for c in row.get("successors", [])]},
+        )
     return len(rows)
+
+
+def _date(row: dict, name: str) -> datetime.date | None:
+    raw = row.get(name)
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except (TypeError, ValueError) as error:
+        raise CommandError(
+            _("District %(code)s: %(field)s is not a date (YYYY-MM-DD): %(value)s.")
+            % {"code": row.get("code"), "field": name, "value": raw}
+        ) from error
 
 
 def load_industry(path: Path) -> int:
