@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterable
@@ -36,12 +37,32 @@ def json_value(value: Any) -> Any:
 SECRET_FIELDS = frozenset({"password"})
 
 
+def secret_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The fields a model declares secret (`audit_secret_fields = ("code",)`), by name and
+    by column: they never reach the log, not even as set or not."""
+    names: set[str] = set()
+    for name in getattr(model, "audit_secret_fields", ()):
+        names.add(name)
+        with contextlib.suppress(Exception):  # a key that is no field is still dropped
+            names.add(model._meta.get_field(name).attname)  # type: ignore[union-attr]
+    return frozenset(names)
+
+
+def without_secrets(model: type[models.Model] | models.Model, values: dict | None) -> dict | None:
+    """`values` without the model's secret fields (a caller's own before/after too)."""
+    hidden = secret_fields(model)
+    if values is None or not hidden or not isinstance(values, dict):
+        return values
+    return {k: v for k, v in values.items() if k not in hidden}
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj` (and many-to-many ids once it is saved); a secret
     is recorded only as set or not."""
     data: dict[str, Any] = {}
+    hidden = secret_fields(obj)
     for field in obj._meta.concrete_fields:
-        if field.primary_key or (fields and field.name not in fields):
+        if field.primary_key or (fields and field.name not in fields) or field.name in hidden:
             continue
         value = getattr(obj, field.attname)
         if field.attname in SECRET_FIELDS:
@@ -79,8 +100,8 @@ def audit_record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        before=before,
-        after=after,
+        before=without_secrets(obj, before),
+        after=without_secrets(obj, after),
         ip=request_ip.get(),
     )
 
@@ -107,8 +128,8 @@ def audit_many(
             object_type=model._meta.label_lower,
             object_id=str(pk),
             object_repr=f"{model._meta.verbose_name} {pk}"[:200],
-            before=before,
-            after=after,
+            before=without_secrets(model, before),
+            after=without_secrets(model, after),
             ip=ip,
         )
         for pk, before, after in changes

@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from xuetu.core.exports import EXPORT_JOB, EXPORTS
+from xuetu.core.audit_labels import describe, object_types_with_events
+from xuetu.core.exports import AUDIT_EXPORT, EXPORT_JOB, EXPORTS
 from xuetu.core.jobs import job_create, job_enqueue
 from xuetu.core.models import AuditEvent, Job
 from xuetu.core.validators import EnteredDateField
@@ -20,7 +21,8 @@ from xuetu.core.views import ScopedListView, city_only, nobody, scoped_object, v
 
 
 class AuditFilterForm(forms.Form):
-    object_type = forms.CharField(label=_("object type"), required=False)
+    # A chooser of the kinds of object the log has events about, named in the reader's words.
+    object_type = forms.ChoiceField(label=_("object type"), required=False)
     object_id = forms.CharField(label=_("object id"), required=False)
     actor = forms.ModelChoiceField(
         label=_("actor"), queryset=get_user_model().objects.order_by("username"), required=False
@@ -29,6 +31,19 @@ class AuditFilterForm(forms.Form):
     # Bounded: a date past the calendar's end is a field error, not a crash in the filter.
     date_from = EnteredDateField(label=_("from"), required=False)
     date_to = EnteredDateField(label=_("to"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chooser = self.fields["object_type"]
+        assert isinstance(chooser, forms.ChoiceField)
+        chooser.choices = [("", "—"), *object_types_with_events()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return data
 
 
 class AuditList(ScopedListView):
@@ -53,12 +68,27 @@ class AuditList(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
+        context["entries"] = describe(context["object_list"])
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The filtered log as an Excel file, made in the background (core.exports)."""
+        form = AuditFilterForm(request.GET or None)
+        filters = {k: v for k, v in request.GET.items() if k in form.fields}
+        if filters and not form.is_valid():
+            return self.get(request, *args, **kwargs)
+        job = job_create(
+            by=request.user,
+            kind=EXPORT_JOB,
+            params={"list": AUDIT_EXPORT, "language": request.LANGUAGE_CODE, "filters": filters},
+        )
+        job_enqueue(job)
+        return redirect("core:job_detail", pk=job.pk)
 
 
 def filter_audit(queryset, data: dict[str, Any]):
     if data.get("object_type"):
-        queryset = queryset.filter(object_type__icontains=data["object_type"])
+        queryset = queryset.filter(object_type=data["object_type"])
     if data.get("object_id"):
         queryset = queryset.filter(object_id=data["object_id"])
     if data.get("actor"):

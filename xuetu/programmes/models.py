@@ -246,6 +246,8 @@ class Appointment(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="appointments/%Y/", blank=True)
 
     objects = AppointmentQuerySet.as_manager()
+    # The code proves a letter is genuine: the audit log never holds it (core.audit).
+    audit_secret_fields = ("code",)
 
     class Meta:
         ordering = ["-issued_on", "number"]

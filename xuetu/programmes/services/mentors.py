@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from xuetu.core.audit import audit_record
 from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
 from xuetu.programmes import documents
 from xuetu.programmes.choices import MentorKind
-from xuetu.programmes.models import Appointment, Cohort, Mentor
+from xuetu.programmes.models import Appointment, Cohort, Mentor, verification_code
 from xuetu.programmes.services.common import require_manager, require_party
 from xuetu.registry.models import Occupation, Person
 
@@ -148,3 +148,55 @@ def appointment_store_pdf(*, appointment: Appointment, by: User | None = None) -
             organisation=appointment.mentor.organisation,
         )
     return appointment
+
+
+def recode_logged_letters(
+    appointment_model: type[models.Model] = Appointment,
+    event_model: type[models.Model] | None = None,
+    *,
+    by: User | None = None,
+) -> int:
+    """New verification codes for the letters whose code the audit log holds (from before
+    the log kept codes out); their old codes stop working and their stored PDFs, which
+    carry the old code, are dropped (a letter's PDF is then made with the new code). The
+    log itself is never edited: each letter gets one more event saying its code was
+    replaced. Takes the models so that a migration can run it on its historical ones;
+    returns how many letters were re-coded."""
+    from xuetu.core.models import AuditEvent
+
+    events = event_model or AuditEvent
+    label = "programmes.appointment"
+    logged: set[str] = set()
+    rows = events._base_manager.filter(object_type=label).values_list("before", "after")
+    for sides in rows.iterator(chunk_size=1000):
+        for side in sides:
+            if isinstance(side, dict) and isinstance(side.get("code"), str):
+                logged.add(side["code"])
+    codes = sorted(logged)
+    recoded = 0
+    actor = by.pk if by is not None and by.is_authenticated else None
+    for start in range(0, len(codes), 500):
+        with transaction.atomic():
+            letters = list(
+                appointment_model._base_manager.select_for_update().filter(
+                    code__in=codes[start : start + 500]
+                )
+            )
+            for letter in letters:
+                letter.code = verification_code()  # type: ignore[attr-defined]
+                if letter.pdf:  # type: ignore[attr-defined]
+                    letter.pdf.delete(save=False)  # type: ignore[attr-defined]
+                letter.pdf = ""  # type: ignore[attr-defined]
+                letter.save(update_fields=["code", "pdf"])
+            events._base_manager.bulk_create(
+                events(
+                    actor_id=actor,
+                    action="appointment.recode",
+                    object_type=label,
+                    object_id=str(letter.pk),
+                    object_repr=str(letter.number)[:200],  # type: ignore[attr-defined]
+                )
+                for letter in letters
+            )
+            recoded += len(letters)
+    return recoded
