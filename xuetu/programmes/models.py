@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.core.access import ReferenceQuerySet, ScopedQuerySet
 from xuetu.core.links import HasPage
 from xuetu.core.validators import validate_entered_date, validate_line, validate_text
+from xuetu.programmes import rules
 from xuetu.programmes.choices import (
     AgreementSide,
     ApprenticeCategory,
@@ -27,6 +30,21 @@ from xuetu.registry.choices import SkillLevel
 
 def verification_code() -> str:
     return secrets.token_urlsafe(12)
+
+
+def law_retirement_schedule() -> dict:
+    """The statutory schedule since 2025-01-01 (a fresh copy: a default is never shared)."""
+    return {track: dict(row) for track, row in rules.LAW_RETIREMENT_SCHEDULE.items()}
+
+
+def validate_retirement_schedule(value: object) -> None:
+    problems = rules.schedule_problems(value)
+    if problems:
+        raise ValidationError([str(problem.message) for problem in problems])
+
+
+# The mentor ratio a reviewer may approve instead of the policy's (1:10 "in principle").
+MENTOR_RATIO_BOUNDS = (1, 50)
 
 
 class ProgrammePolicy(models.Model):
@@ -55,11 +73,15 @@ class ProgrammePolicy(models.Model):
         _("longest training with special approval (months)"), default=36
     )
     min_age = models.PositiveSmallIntegerField(_("youngest age"), default=16)
-    retirement_age_male = models.PositiveSmallIntegerField(
-        _("statutory retirement age (men)"), default=60
-    )
-    retirement_age_female = models.PositiveSmallIntegerField(
-        _("statutory retirement age (women)"), default=55
+    retirement_schedule = models.JSONField(
+        _("statutory retirement schedule"),
+        default=law_retirement_schedule,
+        validators=[validate_retirement_schedule],
+        help_text=_(
+            "Per original retirement track: base age, first birth month (YYYY-MM) whose "
+            "retirement is delayed, birth months per month of delay, and the largest delay "
+            "in months."
+        ),
     )
     mentor_min_level = models.PositiveSmallIntegerField(
         _("lowest certificate level of an enterprise mentor"),
@@ -306,6 +328,22 @@ class Cohort(HasPage, models.Model):
         validators=[validate_line],
     )
     planned_headcount = models.PositiveIntegerField(_("planned headcount"))
+    mentor_ratio_exception = models.PositiveSmallIntegerField(
+        _("approved apprentices per enterprise mentor"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(MENTOR_RATIO_BOUNDS[0]),
+            MaxValueValidator(MENTOR_RATIO_BOUNDS[1]),
+        ],
+        help_text=_("An exception to the policy's ratio, approved by the reviewer."),
+    )
+    mentor_ratio_reason = models.CharField(
+        _("reason for the mentor ratio exception"),
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+    )
     training_mode = models.CharField(
         _("training mode"),
         max_length=20,

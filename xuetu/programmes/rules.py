@@ -8,9 +8,10 @@ its attributes are read).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +30,7 @@ class Policy(Protocol):
     max_duration_months: int
     special_max_duration_months: int
     min_age: int
-    retirement_age_male: int
-    retirement_age_female: int
+    retirement_schedule: Any  # {track: {base_age, first_birth_month, step, cap}}: see below
     mentor_min_level: int
 
 
@@ -46,6 +46,7 @@ class Apprentice:
     social_insurance: bool = True
     is_full_time_student: bool = False
     is_pensioner: bool = False
+    retirement_track: str = ""  # blank: the default for the gender (retirement_track_for)
     active_elsewhere: Sequence[str] = ()  # codes of other classes the person is active in
     prior_subsidies: Iterable[tuple[str, int]] = ()  # (occupation code, level) already paid
 
@@ -62,7 +63,13 @@ def apprentice_problems(
     the day a substitute or transferee joins)."""
     return [
         *contract_problems(apprentice, start=start, policy=policy),
-        *age_problems(apprentice.gender, apprentice.birth_date, start=start, policy=policy),
+        *age_problems(
+            apprentice.gender,
+            apprentice.birth_date,
+            start=start,
+            policy=policy,
+            track=apprentice.retirement_track,
+        ),
         *status_problems(apprentice),
         *subsidy_problems(apprentice.prior_subsidies, occupation_code, target_level),
     ]
@@ -100,20 +107,121 @@ def contract_problems(apprentice: Apprentice, *, start: dt.date, policy: Policy)
     return problems
 
 
-def retirement_age(gender: str, policy: Policy) -> int:
-    return policy.retirement_age_female if gender == "F" else policy.retirement_age_male
+# The statutory retirement age (国务院关于渐进式延迟法定退休年龄的办法, art. 1): from an
+# original age (60 for men, 55 or 50 for women), later birth months retire later, by one month
+# per `step` birth months counted from `first_birth_month`, at most `cap` months later.
+MALE_60, FEMALE_55, FEMALE_50 = "male_60", "female_55", "female_50"
+RETIREMENT_TRACKS = (MALE_60, FEMALE_55, FEMALE_50)
+TRACK_GENDER = {MALE_60: "M", FEMALE_55: "F", FEMALE_50: "F"}
+LAW_RETIREMENT_SCHEDULE: dict[str, dict[str, Any]] = {
+    MALE_60: {"base_age": 60, "first_birth_month": "1965-01", "step": 4, "cap": 36},
+    FEMALE_55: {"base_age": 55, "first_birth_month": "1970-01", "step": 4, "cap": 36},
+    FEMALE_50: {"base_age": 50, "first_birth_month": "1975-01", "step": 2, "cap": 60},
+}
+TRACK_KEYS = ("base_age", "first_birth_month", "step", "cap")
+
+
+@dataclass(frozen=True)
+class RetirementTrack:
+    base_age: int
+    first_year: int
+    first_month: int
+    step: int  # birth months per month of delay
+    cap: int  # largest delay, in months
+
+
+def retirement_track_for(gender: str, chosen: str = "") -> str:
+    """The person's original retirement track: the one chosen if it fits the gender, else the
+    default: 60 for men, 50 for women (the age of women on skill posts, which apprentices hold)."""
+    if TRACK_GENDER.get(chosen) == gender:
+        return chosen
+    return MALE_60 if gender == "M" else FEMALE_50
+
+
+def _birth_month(value: object) -> tuple[int, int] | None:
+    if not isinstance(value, str) or len(value) != 7 or value[4] != "-":
+        return None
+    year, month = value[:4], value[5:]
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return None
+    return int(year), int(month)
+
+
+def schedule_problems(schedule: object) -> list[Problem]:
+    """What is wrong with a retirement schedule as stored in a policy (empty when it is whole):
+    each of the three tracks, each with a base age of 16–80, a first birth month "YYYY-MM", a
+    step of 1–12 birth months and a cap of 0–120 months."""
+    if not isinstance(schedule, Mapping) or set(schedule) != set(RETIREMENT_TRACKS):
+        message = say(
+            _("The schedule must list exactly the tracks %(tracks)s."),
+            tracks=", ".join(RETIREMENT_TRACKS),
+        )
+        return [Problem("schedule_tracks", message, "retirement_schedule")]
+    problems = []
+    bounds = {"base_age": (16, 80), "step": (1, 12), "cap": (0, 120)}
+    for name in RETIREMENT_TRACKS:
+        track = schedule[name]
+        if not isinstance(track, Mapping) or set(track) != set(TRACK_KEYS):
+            message = say(
+                _("Track %(track)s must give %(keys)s."), track=name, keys=", ".join(TRACK_KEYS)
+            )
+            problems.append(Problem("schedule_track_keys", message, "retirement_schedule"))
+            continue
+        for key, (low, high) in bounds.items():
+            value = track[key]
+            if type(value) is not int or not low <= value <= high:
+                message = say(
+                    _("Track %(track)s: %(key)s must be a whole number from %(low)s to %(high)s."),
+                    track=name,
+                    key=key,
+                    low=low,
+                    high=high,
+                )
+                problems.append(Problem("schedule_value", message, "retirement_schedule"))
+        if _birth_month(track["first_birth_month"]) is None:
+            message = say(
+                _("Track %(track)s: first_birth_month must be a month written YYYY-MM."),
+                track=name,
+            )
+            problems.append(Problem("schedule_value", message, "retirement_schedule"))
+    return problems
+
+
+def retirement_track(schedule: Mapping[str, Any], name: str) -> RetirementTrack:
+    """One track of a schedule `schedule_problems` found whole."""
+    row = schedule[name]
+    first = _birth_month(row["first_birth_month"])
+    assert first is not None  # the policy's validator refuses any other
+    return RetirementTrack(row["base_age"], first[0], first[1], row["step"], row["cap"])
+
+
+def retirement_delay(track: RetirementTrack, birth_year: int, birth_month: int) -> int:
+    """Months later than the original age, for a birth in this month."""
+    index = (birth_year - track.first_year) * 12 + (birth_month - track.first_month) + 1
+    return 0 if index <= 0 else min(track.cap, math.ceil(index / track.step))
+
+
+def retirement_month(track: RetirementTrack, birth_date: dt.date) -> dt.date:
+    """The first day of the month the person reaches the statutory retirement age."""
+    delay = retirement_delay(track, birth_date.year, birth_date.month)
+    return add_months(birth_date.replace(day=1), track.base_age * 12 + delay)
 
 
 def age_problems(
-    gender: str, birth_date: dt.date, *, start: dt.date, policy: Policy
+    gender: str, birth_date: dt.date, *, start: dt.date, policy: Policy, track: str = ""
 ) -> list[Problem]:
+    """At least `min_age` on the start day, and the start before the month of retirement."""
     age = age_on(birth_date, start)
     if age < policy.min_age:
         message = say(_("Younger than %(age)s at the start of training."), age=policy.min_age)
         return [Problem("too_young", message, "birth_date")]
-    limit = retirement_age(gender, policy)
-    if age >= limit:
-        message = say(_("At or past the retirement age (%(age)s) at the start."), age=limit)
+    chosen = retirement_track(policy.retirement_schedule, retirement_track_for(gender, track))
+    retires = retirement_month(chosen, birth_date)
+    if start >= retires:
+        message = say(
+            _("At or past the statutory retirement age (from %(month)s) at the start."),
+            month=f"{retires:%Y-%m}",
+        )
         return [Problem("retirement_age", message, "birth_date")]
     return []
 
@@ -262,20 +370,26 @@ def mentor_problems(mentor: MentorFacts, policy: Policy) -> list[Problem]:
     return [Problem("mentor_unqualified", message, "certificate_level")]
 
 
-def mentor_limit(kind: str, capacity: int | None, policy: Policy) -> int | None:
-    """How many apprentices a mentor may take. The policy's ratio (Chongqing: 10) is about the
-    enterprise's 师傅; an institution teacher teaches whole classes, so only a capacity set on
-    the teacher limits them (None: no limit)."""
+def mentor_limit(
+    kind: str, capacity: int | None, policy: Policy, *, ratio: int | None = None
+) -> int | None:
+    """How many apprentices a mentor may take. The policy's ratio (Chongqing: "in principle"
+    10) is about the enterprise's 师傅; `ratio` is an exception a reviewer approved for the
+    class, which replaces it. An institution teacher teaches whole classes, so only a capacity
+    set on the teacher limits them (None: no limit)."""
     if kind != MentorKind.ENTERPRISE:
         return capacity
+    allowed = policy.mentor_max_apprentices if ratio is None else ratio
     if capacity is None:
-        return policy.mentor_max_apprentices
-    return min(capacity, policy.mentor_max_apprentices)
+        return allowed
+    return min(capacity, allowed)
 
 
-def capacity_problems(mentor: MentorFacts, policy: Policy, *, adding: int = 0) -> list[Problem]:
+def capacity_problems(
+    mentor: MentorFacts, policy: Policy, *, adding: int = 0, ratio: int | None = None
+) -> list[Problem]:
     """Whether `mentor` can take `adding` more apprentices than the `load` they carry."""
-    limit = mentor_limit(mentor.kind, mentor.capacity, policy)
+    limit = mentor_limit(mentor.kind, mentor.capacity, policy, ratio=ratio)
     if limit is None or mentor.load + adding <= limit:
         return []
     message = say(
@@ -316,6 +430,7 @@ class Filing:
     occupation_code: str
     target_level: int
     roster: Sequence[RosterLine] = field(default_factory=tuple)
+    mentor_ratio: int | None = None  # a reviewer-approved exception to the policy's ratio
 
 
 def filing_problems(filing: Filing, policy: Policy) -> list[Problem]:
@@ -328,7 +443,7 @@ def filing_problems(filing: Filing, policy: Policy) -> list[Problem]:
     if not filing.has_plan:
         problems.append(Problem("no_plan", _("The class has no training plan."), "plan_summary"))
     problems += roster_problems(filing, policy)
-    problems += mentor_roster_problems(filing.roster, policy)
+    problems += mentor_roster_problems(filing.roster, policy, ratio=filing.mentor_ratio)
     return problems
 
 
@@ -356,7 +471,9 @@ def roster_problems(filing: Filing, policy: Policy) -> list[Problem]:
     return problems
 
 
-def mentor_roster_problems(roster: Sequence[RosterLine], policy: Policy) -> list[Problem]:
+def mentor_roster_problems(
+    roster: Sequence[RosterLine], policy: Policy, *, ratio: int | None = None
+) -> list[Problem]:
     """Missing mentors per apprentice; qualification and capacity once per mentor."""
     problems: list[Problem] = []
     mentors: dict[str, MentorFacts] = {}
@@ -373,5 +490,5 @@ def mentor_roster_problems(roster: Sequence[RosterLine], policy: Policy) -> list
                 mentors.setdefault(mentor.key, mentor)
     for mentor in mentors.values():
         problems += mentor_problems(mentor, policy)
-        problems += capacity_problems(mentor, policy)
+        problems += capacity_problems(mentor, policy, ratio=ratio)
     return problems

@@ -108,6 +108,7 @@ def apprentice_facts(
         social_insurance=social_insurance,
         is_full_time_student=person.is_full_time_student,
         is_pensioner=person.is_pensioner,
+        retirement_track=person.retirement_track,
         active_elsewhere=tuple(sorted(elsewhere)),
         prior_subsidies=tuple(prior_subsidies(person)),
     )
@@ -157,6 +158,7 @@ def filing_for(cohort: Cohort) -> rules.Filing:
         occupation_code=cohort.occupation.code,
         target_level=cohort.target_level,
         roster=lines,
+        mentor_ratio=cohort.mentor_ratio_exception,
     )
 
 

@@ -184,6 +184,15 @@ class PersonQuerySet(ScopedQuerySet):
     apprentices on one's rosters, whoever registered them first): see registry.access."""
 
 
+class RetirementTrack(models.TextChoices):
+    """A person's original statutory retirement age, from which the gradual rise since 2025
+    counts (programmes.rules: the keys of a policy's retirement schedule)."""
+
+    MALE_60 = "male_60", _("Man, originally 60")
+    FEMALE_55 = "female_55", _("Woman, originally 55 (management and technical posts)")
+    FEMALE_50 = "female_50", _("Woman, originally 50 (worker posts)")
+
+
 class Person(HasPage, models.Model):
     """A natural person: apprentice, mentor or teacher. Gender and birth date come from the
     resident ID number."""
@@ -200,6 +209,13 @@ class Person(HasPage, models.Model):
     )
     is_full_time_student = models.BooleanField(_("full-time student"), default=False)
     is_pensioner = models.BooleanField(_("receives a pension"), default=False)
+    retirement_track = models.CharField(
+        _("original retirement age"),
+        max_length=10,
+        choices=RetirementTrack.choices,
+        blank=True,
+        help_text=_("Blank: 60 for men, 50 for women (the age of women on skill posts)."),
+    )
     registered_by = models.ForeignKey(
         Organisation,
         verbose_name=_("registered by"),

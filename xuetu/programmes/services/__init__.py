@@ -39,6 +39,10 @@ from xuetu.programmes.services.common import (
     require_reviewer,
 )
 from xuetu.programmes.services.enrollments import enrollment_create, enrollment_update
+from xuetu.programmes.services.exceptions import (
+    cohort_mentor_ratio_set,
+    person_retirement_track_set,
+)
 from xuetu.programmes.services.lifecycle import (
     enrollment_activate,
     enrollment_complete,
@@ -80,6 +84,7 @@ __all__ = [
     "cohort_close",
     "cohort_complete",
     "cohort_create",
+    "cohort_mentor_ratio_set",
     "cohort_reject",
     "cohort_return",
     "cohort_start",
@@ -105,6 +110,7 @@ __all__ = [
     "mentor_update",
     "notify",
     "person_by_id_number",
+    "person_retirement_track_set",
     "require_manager",
     "require_reviewer",
     "roster_enroll",

@@ -86,7 +86,7 @@ def check_mentors(
         facts = selectors.mentor_facts(mentor, load=loads[mentor.pk])
         # Qualification too, not only at submission: a change after approval is checked alike.
         found = rules.mentor_problems(facts, policy) + rules.capacity_problems(
-            facts, policy, adding=1
+            facts, policy, adding=1, ratio=cohort.mentor_ratio_exception
         )
         problems += [p.on(role) for p in found]
     refuse_if(problems, _("This mentor cannot take the apprentice."))

@@ -249,7 +249,9 @@ class _Judge:
             facts = self._mentor_facts(mentor)  # load 0: the places taken count as adding
             found = self._qualification(mentor, facts)
             taken = self.loads[mentor.pk]
-            found += rules.capacity_problems(facts, self.policy, adding=taken + 1)
+            found += rules.capacity_problems(
+                facts, self.policy, adding=taken + 1, ratio=self.cohort.mentor_ratio_exception
+            )
             problems += [problem.on(role) for problem in found]
         return problems
 

@@ -73,10 +73,14 @@ def apprentice(**changes) -> list[str]:
         ({"social_insurance": False}, ["no_social_insurance"]),
         ({"birth_date": dt.date(2010, 3, 1)}, []),  # 16 on the first day
         ({"birth_date": dt.date(2010, 3, 2)}, ["too_young"]),
-        ({"birth_date": dt.date(1966, 3, 2)}, []),  # a man of 59
-        ({"birth_date": dt.date(1966, 3, 1)}, ["retirement_age"]),
-        ({"gender": "F", "birth_date": dt.date(1971, 3, 2)}, []),  # a woman of 54
-        ({"gender": "F", "birth_date": dt.date(1971, 3, 1)}, ["retirement_age"]),
+        ({"birth_date": dt.date(1966, 1, 1)}, []),  # a man who retires in 2026-05
+        ({"birth_date": dt.date(1965, 12, 31)}, ["retirement_age"]),  # retired from 2026-03
+        ({"gender": "F", "birth_date": dt.date(1975, 11, 1)}, []),  # retires in 2026-05
+        ({"gender": "F", "birth_date": dt.date(1975, 10, 31)}, ["retirement_age"]),  # 2026-03
+        (
+            {"gender": "F", "birth_date": dt.date(1971, 3, 1), "retirement_track": "female_55"},
+            [],  # a woman on a management post retires in 2026-07
+        ),
         ({"is_full_time_student": True}, ["full_time_student"]),
         ({"is_pensioner": True}, ["pensioner"]),
         ({"active_elsewhere": ("BJ-2026-000001",)}, ["active_elsewhere"]),
@@ -105,17 +109,22 @@ def test_every_problem_of_an_apprentice_is_listed_at_once():
     ]
 
 
-def test_the_retirement_age_is_policy_data():
-    later = ProgrammePolicy(retirement_age_female=58)
-    problems = rules.age_problems("F", dt.date(1970, 1, 1), start=START, policy=later)
-    assert problems == []
+def test_the_retirement_schedule_is_policy_data():
+    schedule = {
+        **POLICY.retirement_schedule,
+        "female_50": {**rules.LAW_RETIREMENT_SCHEDULE["female_50"], "base_age": 58},
+    }
+    later = ProgrammePolicy(retirement_schedule=schedule)
+    birth = dt.date(1970, 1, 1)
+    assert codes(rules.age_problems("F", birth, start=START, policy=POLICY)) == ["retirement_age"]
+    assert rules.age_problems("F", birth, start=START, policy=later) == []
 
 
 @given(st.dates(dt.date(1940, 1, 1), dt.date(2020, 1, 1)), st.sampled_from(["M", "F"]))
 def test_an_age_is_either_allowed_or_has_exactly_one_age_problem(birth, gender):
     found = codes(rules.age_problems(gender, birth, start=START, policy=POLICY))
-    age = rules.age_on(birth, START)
-    allowed = 16 <= age < (55 if gender == "F" else 60)
+    track = rules.retirement_track(POLICY.retirement_schedule, rules.retirement_track_for(gender))
+    allowed = rules.age_on(birth, START) >= 16 and rules.retirement_month(track, birth) > START
     assert found == ([] if allowed else [found[0]])
     assert found in ([], ["too_young"], ["retirement_age"])
 
