@@ -15,7 +15,7 @@ def recode(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0003_entered_dates_bounded_and_text_checked"),
+        ("programmes", "0004_retirement_schedule_and_ratio"),
         ("core", "0006_free_text_refuses_control_characters"),
     ]
 
