@@ -43,7 +43,7 @@ from xuetu.registry.models import Enterprise, Person
 EM, IM = Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER
 DR, MENTOR = Role.DISTRICT_REVIEWER, Role.MENTOR
 REVIEW = "review"  # the district's decision on a filing
-RUN = "run"  # starting and completing the training: either party
+RUN = "run"  # starting and completing the training: the enterprise (the institution is told)
 CONFIRM = "confirm"  # an agreement: the side that did not draft it
 FILING = "filing"  # the filing form with the roster's ID numbers: the parties and the reviewer
 
@@ -204,7 +204,6 @@ def _cohorts() -> None:
     allow(Cohort, CHANGE, EM, in_organisations("enterprise_id", "their enterprise's classes"))
     allow(Cohort, REVIEW, DR, in_districts("enterprise__district_id", "their district's filings"))
     allow(Cohort, RUN, EM, in_organisations("enterprise_id", "their enterprise's classes"))
-    allow(Cohort, RUN, IM, PARTNER_CLASSES)
     allow(Cohort, FILING, EM, in_organisations("enterprise_id", "their enterprise's classes"))
     allow(Cohort, FILING, IM, PARTNER_CLASSES)
     allow(Cohort, FILING, DR, in_districts("enterprise__district_id", "their district's filings"))

@@ -334,7 +334,11 @@ STEPS: dict[str, list[str]] = {
 
 def drive(plan: Plan, cohort: Cohort, manager: User | None, reviewer: User | None) -> None:
     for step in STEPS[plan.status]:
-        if step in ("submit", "withdraw", "start", "complete"):
+        if step == "start":  # on the days the training really began and ended
+            services.cohort_start(by=manager, cohort=cohort, on=cohort.planned_start)
+        elif step == "complete":
+            services.cohort_complete(by=manager, cohort=cohort, on=cohort.planned_end)
+        elif step in ("submit", "withdraw"):
             getattr(services, f"cohort_{step}")(by=manager, cohort=cohort)
         elif step in ("return", "reject"):
             getattr(services, f"cohort_{step}")(by=reviewer, cohort=cohort, comment=plan.comment)

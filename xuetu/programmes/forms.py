@@ -220,6 +220,14 @@ class CohortForm(forms.ModelForm):
         pass
 
 
+class StartForm(forms.Form):
+    on = date_field(_("actual start date"), help_text=_("The day the training really began."))
+
+
+class CohortCompleteForm(forms.Form):
+    on = date_field(_("actual end date"), help_text=_("The day the training really ended."))
+
+
 class ReviewForm(forms.Form):
     comment = TextField(
         label=_("Review comment"),

@@ -73,6 +73,9 @@ class ProgrammePolicy(models.Model):
         _("longest training with special approval (months)"), default=36
     )
     min_age = models.PositiveSmallIntegerField(_("youngest age"), default=16)
+    start_tolerance_days = models.PositiveSmallIntegerField(
+        _("a class may start this many days before its planned start"), default=7
+    )
     retirement_schedule = models.JSONField(
         _("statutory retirement schedule"),
         default=law_retirement_schedule,

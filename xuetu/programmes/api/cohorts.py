@@ -17,6 +17,7 @@ from xuetu.core.views import any_manager
 from xuetu.programmes import services
 from xuetu.programmes.access import FILING, REVIEW, RUN
 from xuetu.programmes.api.agreements import PartnerField
+from xuetu.programmes.api.enrollments import DatedSerializer
 from xuetu.programmes.models import Cohort, CooperationAgreement
 from xuetu.registry.choices import SkillLevel
 from xuetu.registry.models import Enterprise, Institution, Occupation
@@ -145,8 +146,18 @@ class CohortViewSet(ScopedViewSet):
     withdraw = transition_action(
         services.cohort_withdraw, summary="Withdraw a draft or a filing awaiting review"
     )
-    start = transition_action(services.cohort_start, summary="Start training", access=RUN)
-    complete = transition_action(services.cohort_complete, summary="Complete training", access=RUN)
+    start = transition_action(
+        services.cohort_start,
+        DatedSerializer,
+        summary="Start training on its actual date",
+        access=RUN,
+    )
+    complete = transition_action(
+        services.cohort_complete,
+        DatedSerializer,
+        summary="Complete training on its actual date",
+        access=RUN,
+    )
     close = transition_action(
         services.cohort_close, summary="Close the class's file", access=REVIEW
     )

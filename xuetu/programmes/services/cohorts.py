@@ -309,10 +309,47 @@ def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
     return cohort
 
 
-def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
-    """Training begins: everyone enrolled becomes active on `on` (default: planned start)."""
+def start_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]:
+    """The actual start: not in the future, and not earlier than the planned start less the
+    policy's tolerance (an earlier start is a matter for the reviewer)."""
+    if on > today:
+        return [Problem("future_date", _("The training cannot start on a future date."), "on")]
+    earliest = cohort.planned_start - dt.timedelta(
+        days=current_policy(cohort.planned_start).start_tolerance_days
+    )
+    if on < earliest:
+        message = _(
+            "The class may start on %(date)s at the earliest (its planned start less the "
+            "policy's tolerance); an earlier start needs the district reviewer."
+        ) % {"date": f"{earliest:%Y-%m-%d}"}
+        return [Problem("start_too_early", message, "on")]
+    return []
+
+
+def complete_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]:
+    """The actual end: not in the future, not before the training started, and not before the
+    planned end (an early completion needs a reason and the reviewer's consent)."""
+    if on > today:
+        return [Problem("future_date", _("The training cannot end on a future date."), "on")]
+    if on < cohort.planned_end:
+        message = _(
+            "The class is planned to end on %(date)s: completing earlier needs a reason and the "
+            "district reviewer's consent."
+        ) % {"date": f"{cohort.planned_end:%Y-%m-%d}"}
+        return [Problem("early_completion", message, "on")]
+    return []
+
+
+def _tell_parties_and_reviewer(by: User | None, cohort: Cohort, kind: str) -> None:
+    """The other party and the district that reviews the class (the acting side knows)."""
+    recipients = [*_other_parties(by, cohort), *selectors.reviewing_bureaus(cohort)]
+    notify(recipients, kind, cohort, code=cohort.code)
+
+
+def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date) -> Cohort:
+    """Training begins on its actual start date `on`: everyone enrolled becomes active then."""
     require_party(by, RUN, cohort)
-    on = on or cohort.planned_start
+    refuse_if(start_problems(cohort, on, timezone.localdate()))
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.IN_TRAINING, action="start")
         move_roster(
@@ -323,20 +360,16 @@ def cohort_start(*, by: User | None, cohort: Cohort, on: dt.date | None = None) 
             on,
             EnrollmentEventKind.ACTIVATED,
         )
-        notify(
-            _other_parties(by, cohort),
-            "cohort.started",
-            cohort,
-            code=cohort.code,
-        )
+        _tell_parties_and_reviewer(by, cohort, "cohort.started")
     return cohort
 
 
-def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = None) -> Cohort:
-    """Training ends: everyone active completes on `on` (default: planned end). Paused
-    apprentices stay paused until they resume and complete, or withdraw."""
+def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date) -> Cohort:
+    """Training ends on its actual end date `on`: everyone active completes then (one who
+    completed earlier keeps their own date). Paused apprentices stay paused until they resume
+    and complete, or withdraw."""
     require_party(by, RUN, cohort)
-    on = on or cohort.planned_end
+    refuse_if(complete_problems(cohort, on, timezone.localdate()))
     with transaction.atomic():
         _move_cohort(by=by, cohort=cohort, new=CohortStatus.COMPLETED, action="complete")
         move_roster(
@@ -347,8 +380,7 @@ def cohort_complete(*, by: User | None, cohort: Cohort, on: dt.date | None = Non
             on,
             EnrollmentEventKind.COMPLETED,
         )
-        parties = _other_parties(by, cohort)
-        notify(parties, "cohort.completed", cohort, code=cohort.code)
+        _tell_parties_and_reviewer(by, cohort, "cohort.completed")
     return cohort
 
 

@@ -309,13 +309,17 @@ def test_each_party_gets_a_notice_and_reading_marks_it_read(world, programme):
     assert cohort.code not in world.client("enterprise2").get(url("notice_list")).content.decode()
 
 
-def test_an_approved_class_starts_and_completes_from_its_page(world):
+def test_an_approved_class_starts_and_completes_from_its_page_on_its_actual_dates(world):
     programme = build_programme(world, status=CohortStatus.APPROVED)
     cohort, client = programme.cohort, world.client("enterprise")
-    assert client.post(cohort_url(cohort, "start")).status_code == 302
+    # Without its actual date, nothing starts: the form asks for it.
+    assert client.post(cohort_url(cohort, "start")).status_code == 200
+    assert reload(cohort).status == CohortStatus.APPROVED
+    assert client.post(cohort_url(cohort, "start"), {"on": "2026-03-02"}).status_code == 302
     assert reload(cohort).status == CohortStatus.IN_TRAINING
     assert reload(programme.enrollment).status == EnrollmentStatus.ACTIVE
-    assert client.post(cohort_url(cohort, "complete")).status_code == 302
+    Cohort.objects.filter(pk=cohort.pk).update(planned_end=dt.date(2026, 11, 30))
+    assert client.post(cohort_url(cohort, "complete"), {"on": "2026-11-30"}).status_code == 302
     assert reload(cohort).status == CohortStatus.COMPLETED
     assert events(cohort) == ["cohort.start", "cohort.complete"]
 

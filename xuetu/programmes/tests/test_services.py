@@ -465,10 +465,16 @@ def test_a_filing_awaiting_review_can_be_withdrawn_and_the_bureau_is_told(world,
 def test_an_approved_class_starts_completes_and_is_closed(programme, submitted):
     world = programme.world
     services.cohort_approve(by=world.users["district"], cohort=submitted)
-    services.cohort_start(by=world.users["school"], cohort=submitted)
+    with pytest.raises(PermissionDenied):  # the institution is told, the enterprise starts
+        services.cohort_start(by=world.users["school"], cohort=submitted, on=START)
+    services.cohort_start(by=world.users["enterprise"], cohort=submitted, on=START)
     enrollment = Enrollment.objects.get(pk=programme.enrollment.pk)
     assert enrollment.status == EnrollmentStatus.ACTIVE
-    services.cohort_complete(by=world.users["enterprise"], cohort=submitted)
+    Cohort.objects.filter(pk=submitted.pk).update(planned_end=dt.date(2026, 11, 30))
+    submitted.refresh_from_db()
+    services.cohort_complete(
+        by=world.users["enterprise"], cohort=submitted, on=dt.date(2026, 12, 1)
+    )
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
     assert [e.kind for e in enrollment.events.all()] == ["activated", "completed"]
@@ -958,3 +964,36 @@ def test_a_change_dated_after_the_planned_end_is_refused_but_a_late_completion_i
     assert refused.value.codes == ["after_enrollment"]
     services.enrollment_complete(by=by, enrollment=enrollment, on=END + dt.timedelta(days=10))
     assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.COMPLETED
+
+
+def test_a_class_starts_on_its_actual_date_not_in_the_future_nor_long_before_its_plan(world):
+    from django.utils import timezone
+
+    programme = build_programme(world, status=CohortStatus.APPROVED)
+    cohort, by = programme.cohort, world.users["enterprise"]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    for on, code in ((tomorrow, "future_date"), (START - dt.timedelta(days=8), "start_too_early")):
+        with pytest.raises(Refused) as refused:
+            services.cohort_start(by=by, cohort=cohort, on=on)
+        assert refused.value.codes == [code]
+    assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.APPROVED
+    services.cohort_start(by=by, cohort=cohort, on=START - dt.timedelta(days=7))  # tolerance
+    assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.IN_TRAINING
+
+
+def test_a_class_does_not_complete_before_its_planned_end_and_the_parties_are_told(world):
+    from xuetu.core.models import Notice
+
+    programme = build_programme(world, status=CohortStatus.IN_TRAINING)
+    cohort, by = programme.cohort, world.users["enterprise"]
+    with pytest.raises(Refused) as refused:  # planned to end in 2028: not today
+        services.cohort_complete(by=by, cohort=cohort, on=dt.date(2026, 11, 30))
+    assert refused.value.codes == ["early_completion"]
+    assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.IN_TRAINING
+    Cohort.objects.filter(pk=cohort.pk).update(planned_end=dt.date(2026, 11, 30))
+    cohort.refresh_from_db()
+    services.cohort_complete(by=by, cohort=cohort, on=dt.date(2026, 11, 30))
+    told = set(
+        Notice.objects.filter(kind="cohort.completed").values_list("recipient__username", flat=True)
+    )
+    assert told == {"school", "district", "bureau"}  # the institution and the reviewing bureaus

@@ -158,14 +158,14 @@ class CohortWithdraw(CohortAction):
 
 class CohortStart(CohortAction):
     access = RUN
-    service, button = services.cohort_start, "start"
+    service, button, form_class = services.cohort_start, "start", forms.StartForm
     title = _("Start training")
     done = _("The class started training.")
 
 
 class CohortComplete(CohortAction):
     access = RUN
-    service, button = services.cohort_complete, "complete"
+    service, button, form_class = services.cohort_complete, "complete", forms.CohortCompleteForm
     title = _("Complete training")
     done = _("The class completed training.")
 
