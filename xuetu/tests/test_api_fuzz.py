@@ -10,8 +10,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance
+from schemathesis.checks import CheckFunction, not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from xuetu.core.parsers import MAX_DEPTH
 from xuetu.wsgi import application
@@ -146,3 +150,37 @@ def test_every_date_field_of_every_write_refuses_a_date_past_2100(writer):
             assert response.json().get(name) == [DATE_ERROR_ZH], f"{path} {name}"
             checked.append((path, name))
     assert len(checked) >= 15
+
+
+# Every read as every role, against the schema -------------------------------------------------
+# The city administrator, a district reviewer, an enterprise manager, an institution manager,
+# a mentor and an apprentice (the personas of xuetu.testing.build_world).
+ROLES = ["bureau", "district", "enterprise", "school", "mentor", "apprentice"]
+
+
+@pytest.fixture
+def reader(world, request):
+    """A token of the role, with a class, its people and mentors to find."""
+    from rest_framework.authtoken.models import Token
+
+    from xuetu.programmes.tests.factories import build_programme
+
+    build_programme(world)
+    return Token.objects.get_or_create(user=world.users[request.param])[0].key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader", ROLES, indirect=True)
+@schema.include(method="GET").parametrize()
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_role_gets_reads_that_match_the_schema_whatever_it_asks(case, reader):
+    checks: list[CheckFunction] = [not_a_server_error]
+    # A request the schema allows gets an answer the schema describes; one it does not allow
+    # (an id that is not a number: no route, Django's own 404 page) gets no server error.
+    if not (case.meta and case.meta.generation.mode.is_negative):
+        checks += [content_type_conformance, response_schema_conformance, status_code_conformance]
+    case.call_and_validate(headers={"Authorization": f"Token {reader}"}, checks=checks)
