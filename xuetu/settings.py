@@ -279,6 +279,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operation ids and tags without the version ("enrollments_list", not "v1_enrollments_list").
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # A blank or null choice is declared (BlankEnum, NullEnum), so a generated client accepts
+    # the `""` of an unset reason.
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "xuetu.core.api.document_error_answers",  # the 400, 401, 403 and 404 of every route
+    ],
     # Swagger UI from the drf-spectacular-sidecar package: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -12,6 +12,7 @@ the rest the same way for every app:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
@@ -20,6 +21,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -253,3 +258,105 @@ class ScopedRelatedField(SafeRelatedField):
     def get_queryset(self) -> models.QuerySet:
         queryset = cast(ScopedQuerySet, super().get_queryset())  # always given a scoped one
         return queryset.for_user(self.context["request"].user)
+
+
+# Schema -------------------------------------------------------------------------------------
+# A serializer whose answer leaves out some fields, or sends them as null, for a reader who may
+# not see them says so in the schema, so that a generated client expects it:
+# `Meta.withheld_fields` are left out for some readers (not required in the answer),
+# `Meta.nulled_fields` are sent as null for some readers (nullable in the answer). What a
+# request may send is unchanged. (Comments, not a docstring: a serializer's docstring is its
+# description in the API docs.)
+NULLED = "_nulled_for_some_readers"
+
+
+class WithholdingSerializer(serializers.ModelSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in getattr(self.Meta, "nulled_fields", ()):
+            setattr(fields[name], NULLED, True)
+        return fields
+
+
+class WithholdingSerializerSchema(OpenApiSerializerExtension):
+    target_class = WithholdingSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            withheld = set(getattr(self.target.Meta, "withheld_fields", ()))
+            required = [name for name in schema.get("required", []) if name not in withheld]
+            schema["required"] = required
+            if not required:
+                del schema["required"]
+        return schema
+
+
+class NulledFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = serializers.Field
+    match_subclasses = True
+
+    @classmethod
+    def _matches(cls, target: Any) -> bool:
+        return getattr(target, NULLED, False)
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        field = self.target
+        if direction == "response":
+            field = copy.copy(field)
+            field.allow_null = True  # a choice gets NullEnum, any other field `nullable`
+        return auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+
+
+# The error answers every route may give, in the shapes `exception_handler` gives them
+# (`SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`): a client knows a 404 from a 400 and reads
+# both. A route's own declaration (a transition's 409) stays.
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+
+
+def error_components() -> dict[str, Any]:
+    fields = _("Each field named with what is wrong with it (`non_field_errors` for the whole).")
+    return {
+        "ErrorDetail": DETAIL,
+        "FieldErrors": {
+            "type": "object",
+            "description": str(fields),
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+
+
+def error_answers(path: str, method: str, operation: dict[str, Any]) -> dict[str, Any]:
+    detail = {"$ref": "#/components/schemas/ErrorDetail"}
+    fields = {"$ref": "#/components/schemas/FieldErrors"}
+    answers: dict[str, tuple[Any, dict[str, Any]]] = {
+        "401": (_("Not signed in, or the token is not valid."), detail)
+    }
+    if method != "get" or operation.get("parameters"):
+        answers["400"] = (
+            _("The request is not right: what is wrong with it."),
+            {"oneOf": [fields, detail]},
+        )
+    if method != "get":
+        answers["403"] = (_("You do not have permission to change this."), detail)
+    if "{" in path or any(p["name"] == "page" for p in operation.get("parameters", [])):
+        answers["404"] = (_("No such object or page, or not one you may see."), detail)
+    return {
+        code: {"description": str(text), "content": {"application/json": {"schema": body}}}
+        for code, (text, body) in answers.items()
+    }
+
+
+def document_error_answers(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+    result.setdefault("components", {}).setdefault("schemas", {}).update(error_components())
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            for code, answer in error_answers(path, method, operation).items():
+                responses.setdefault(code, answer)
+    return result

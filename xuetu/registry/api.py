@@ -10,7 +10,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xuetu.core.api import ScopedReadOnlyViewSet, ScopedRelatedField, ScopedViewSet
+from xuetu.core.api import (
+    ScopedReadOnlyViewSet,
+    ScopedRelatedField,
+    ScopedViewSet,
+    WithholdingSerializer,
+)
 from xuetu.core.identifiers import (
     check_uscc,
     parse_resident_id,
@@ -169,7 +174,13 @@ class InstitutionViewSet(ScopedViewSet):
         return super().get_queryset().select_related("district")
 
 
-class PersonSerializer(serializers.ModelSerializer):
+LINKED_HIDDEN = ("phone", "education", "is_full_time_student", "is_pensioner")
+
+
+class PersonSerializer(WithholdingSerializer):
+    """A person as the reader may see them: a masked ID number, and no gender, birth date,
+    phone or education for a reader who may not see them."""
+
     id_number = serializers.CharField(max_length=40)
 
     class Meta:
@@ -186,6 +197,9 @@ class PersonSerializer(serializers.ModelSerializer):
             "is_pensioner",
         ]
         read_only_fields = ["gender", "birth_date"]
+        # What `to_representation` leaves out or blanks for a reader who may not see it.
+        withheld_fields = ["gender", "birth_date", *LINKED_HIDDEN]
+        nulled_fields = ["education"]
 
     def validate_id_number(self, value: str) -> str:
         # Whether the number is registered is the service's answer (linked when the name
@@ -210,9 +224,6 @@ class PersonSerializer(serializers.ModelSerializer):
             for name in LINKED_HIDDEN:
                 data.pop(name, None)
         return data
-
-
-LINKED_HIDDEN = ("phone", "education", "is_full_time_student", "is_pensioner")
 
 
 class PersonViewSet(ScopedViewSet):

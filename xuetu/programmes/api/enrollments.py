@@ -37,14 +37,18 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         queryset=Mentor.objects.all(), required=False, allow_null=True
     )
     enterprise_mentor_name = serializers.CharField(
-        source="enterprise_mentor.person.name", read_only=True, default=None
+        source="enterprise_mentor.person.name", read_only=True, default=None, allow_null=True
     )
     # Mentor.for_user includes the teachers of the enterprise's partner institutions.
     institution_mentor = ScopedRelatedField(
         queryset=Mentor.objects.all(), required=False, allow_null=True
     )
     institution_mentor_name = serializers.CharField(
-        source="institution_mentor.person.name", read_only=True, default=None
+        source="institution_mentor.person.name", read_only=True, default=None, allow_null=True
+    )
+    # Blank until the apprentice withdraws (BlankEnum in the schema).
+    withdrawal_reason = serializers.ChoiceField(
+        choices=WithdrawalReason.choices, read_only=True, allow_blank=True
     )
 
     class Meta:
@@ -149,7 +153,7 @@ class EnrollmentViewSet(ScopedViewSet):
     )
 
     @extend_schema(request=None, responses={200: EventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every change to the enrollment, by effective date."""
         events = selectors.enrollment_history(
