@@ -61,6 +61,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return refusal(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # A bare list (a filter refusing a query, e.g. a null character in `search`) answers
+        # in the one shape of a 400: reasons by field, here none in particular.
+        exc = exceptions.ValidationError({"non_field_errors": exc.detail})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()  # the same body whether it is missing or not yours
     return drf_exception_handler(exc, context)
