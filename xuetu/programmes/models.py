@@ -74,7 +74,14 @@ class ProgrammePolicy(models.Model):
     )
     min_age = models.PositiveSmallIntegerField(_("youngest age"), default=16)
     start_tolerance_days = models.PositiveSmallIntegerField(
-        _("a class may start this many days before its planned start"), default=7
+        _("a class may start this many days before its planned start"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+    )
+    max_class_size = models.PositiveSmallIntegerField(
+        _("largest class (planned headcount)"),
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
     )
     retirement_schedule = models.JSONField(
         _("statutory retirement schedule"),
@@ -142,7 +149,11 @@ class CooperationAgreement(HasPage, models.Model):
         default=TrainingMode.ALTERNATION,
     )
     fee_per_apprentice = models.DecimalField(
-        _("fee per apprentice (yuan)"), max_digits=12, decimal_places=2, default=0
+        _("fee per apprentice (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1_000_000)],
     )
     duties = models.TextField(_("duties of each side"), blank=True, validators=[validate_text])
     scan = models.FileField(_("signed scan"), upload_to="agreements/%Y/", blank=True)
@@ -216,11 +227,14 @@ class Mentor(HasPage, models.Model):
         blank=True,
         validators=[validate_line],
     )
-    years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of experience"), default=0, validators=[MaxValueValidator(60)]
+    )
     capacity = models.PositiveSmallIntegerField(
         _("capacity"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("Apprentices this mentor may take; the policy's limit applies in any case."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -330,7 +344,11 @@ class Cohort(HasPage, models.Model):
         blank=True,
         validators=[validate_line],
     )
-    planned_headcount = models.PositiveIntegerField(_("planned headcount"))
+    planned_headcount = models.PositiveIntegerField(
+        _("planned headcount"),
+        # The policy's class size bounds it further (services.cohorts).
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+    )
     mentor_ratio_exception = models.PositiveSmallIntegerField(
         _("approved apprentices per enterprise mentor"),
         null=True,

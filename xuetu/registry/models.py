@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -126,7 +127,12 @@ class Enterprise(Organisation):
         IndustryChain, verbose_name=_("industry chains"), blank=True, related_name="enterprises"
     )
     skilled_worker_share = models.DecimalField(
-        _("skilled-worker share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("skilled-worker share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_line])
     contact_name = models.CharField(

@@ -132,6 +132,11 @@ def _check_cohort(cohort: Cohort) -> None:
         errors["target_level"] = _("The occupation has no certificate at this level.")
     if cohort.planned_end <= cohort.planned_start:
         errors["planned_end"] = _("The class must end after it starts.")
+    largest = current_policy(cohort.planned_start).max_class_size
+    if cohort.planned_headcount > largest:
+        errors["planned_headcount"] = _(
+            "A class takes at most %(count)d apprentices under the programme's policy."
+        ) % {"count": largest}
     if errors:
         raise ValidationError(errors)
 
