@@ -24,8 +24,9 @@ from functools import reduce
 from operator import or_
 from typing import cast
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 # core knows no domain, so the app that owns the roles (accounts) tells it at start-up which
 # role reaches the whole city, which one a district, and which ones manage an organisation.
@@ -273,9 +274,6 @@ def require(by, action: str, obj: models.Model, message: object = None) -> None:
     `obj` (a PermissionDenied otherwise). A call by the system (`by=None`) may."""
     if by is None or can(by, action, obj):
         return
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
     raise PermissionDenied(message or _("You may not do this."))
 
 

@@ -14,13 +14,18 @@ from xuetu.core.access import scope_for
 from xuetu.core.identifiers import mask_id_number
 
 
-def shows_full_id(user: Any, holder: Any) -> bool:
-    """The city bureau, the holder themself and the roles in XUETU_FULL_ID_ROLES."""
+def sees_full_ids(user: Any) -> bool:
+    """Whether the user's roles see full ID numbers (the city bureau and the roles in
+    XUETU_FULL_ID_ROLES), whoever holds them; only these may search or order by them."""
     scope = scope_for(user)
-    if scope.city or (holder.user_id and holder.user_id == scope.user_id):
-        return True
     full_roles = set(settings.XUETU_FULL_ID_ROLES)
-    return any(role in full_roles for _, role in scope.memberships)
+    return scope.city or any(role in full_roles for _, role in scope.memberships)
+
+
+def shows_full_id(user: Any, holder: Any) -> bool:
+    """The roles that see full numbers, and the holder themself."""
+    own = bool(holder.user_id) and holder.user_id == scope_for(user).user_id
+    return own or sees_full_ids(user)
 
 
 def id_number_for(user: Any, holder: Any) -> str:

@@ -400,7 +400,7 @@ class ActionView(ScopedDetailView):
             "object": self.object,
             "opts": self.model._meta,
             "title": self.title,
-            "form": self.make_form(None),
+            "form": self.action_form(None),
             "available": self.available(),
             "cancel_url": self.object_url(self.object),
         }
@@ -409,7 +409,7 @@ class ActionView(ScopedDetailView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         self.check_allowed()
-        form = self.form = self.make_form(request.POST)
+        form = self.form = self.action_form(request.POST)
         if form is not None and not form.is_valid():
             return self.again(form=form)
         try:
@@ -430,6 +430,14 @@ class ActionView(ScopedDetailView):
 
     def make_form(self, data: Any) -> forms.BaseForm | None:
         return self.form_class(data) if self.form_class is not None else None
+
+    def action_form(self, data: Any) -> forms.BaseForm | None:
+        """The action's form, its model choices narrowed to the rows the user sees (as every
+        service form's are): a picker never offers what the access table hides."""
+        form = self.make_form(data)
+        if form is not None:
+            restrict_choices(form.fields.values(), self.request.user)
+        return form
 
     def perform(self, data: dict[str, Any]) -> Any:
         return self.call_service(**{self.object_name(): self.object, **data})

@@ -35,6 +35,7 @@ def cohorts(user):
 
 @list_export("enrollment")
 def enrollments(user):
+    seen = PersonalView(user)
     queryset = Enrollment.objects.for_user(user).select_related(
         "cohort__enterprise", "person", "enterprise_mentor__person", "institution_mentor__person"
     )
@@ -42,7 +43,7 @@ def enrollments(user):
         (_("class code"), lambda e: e.cohort.code),
         (_("enterprise"), lambda e: e.cohort.enterprise.name),
         (_("full name"), lambda e: e.person.name),
-        (_("resident ID number"), lambda e: PersonalView(user).id_number(e.person)),
+        (_("resident ID number"), lambda e: seen.id_number(e.person)),
         (_("category"), lambda e: e.get_category_display()),
         (_("labour contract start"), lambda e: date(e.contract_start)),
         (_("labour contract end"), lambda e: date(e.contract_end)),

@@ -89,7 +89,8 @@ def work_to_do(request: HttpRequest) -> dict[str, Any]:
         .order_by("contract_end")
     )
     letters = (
-        Appointment.objects.filter(mentor__person__user_id=user.pk or 0, term_end__gte=today)
+        Appointment.objects.for_user(user)
+        .filter(mentor__person__user_id=user.pk or 0, term_end__gte=today)
         .select_related("cohort")
         .order_by("term_end")
     )

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from xuetu.core.identifiers import mask_id_number
-from xuetu.core.masking import audit_id_views, mask_phone, shows_full_id
+from xuetu.core.masking import audit_id_views, mask_phone, sees_full_ids, shows_full_id
 from xuetu.registry.access import CONTACT
 from xuetu.registry.models import Person
 
@@ -27,13 +27,7 @@ __all__ = ["PersonalView", "audit_id_views", "id_search_allowed", "shows_full_id
 def id_search_allowed(user: Any) -> bool:
     """Whether the user may search, filter or order people by ID number or birth date: only
     a role that sees full numbers (anyone else could recover a number by probing)."""
-    from django.conf import settings
-
-    from xuetu.core.access import scope_for
-
-    scope = scope_for(user)
-    full_roles = set(settings.XUETU_FULL_ID_ROLES)
-    return scope.city or any(role in full_roles for _, role in scope.memberships)
+    return sees_full_ids(user)
 
 
 class PersonalView:

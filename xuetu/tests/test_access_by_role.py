@@ -260,3 +260,32 @@ def test_a_change_to_an_enrollment_is_told_to_its_apprentice_and_mentors_not_the
     text = notice_text(notice.kind, notice.params)
     assert "舒晓超" in text and programme.cohort.code in text
     assert not Notice.objects.filter(recipient=bystander).exists()
+
+
+def test_an_actions_pickers_offer_only_the_people_the_user_may_see(world):
+    from xuetu.accounts.choices import OrganisationKind
+    from xuetu.programmes.tests.factories import make_mentor
+    from xuetu.registry.models import Institution
+
+    other_school = Institution.objects.create(
+        kind=OrganisationKind.INSTITUTION,
+        name="未确认协议的学院",
+        district=world.jiulongpo,
+        institution_type="technician_college",
+    )
+    draft = make_agreement(world, institution=other_school, confirmed=False)
+    cohort = make_cohort(
+        world, status=CohortStatus.IN_TRAINING, institution=other_school, agreement=draft
+    )
+    hidden = make_mentor(
+        world,
+        organisation=other_school,
+        person=make_person("未公开的老师", organisation=other_school),
+    )
+    enrollment = make_enrollment(world, cohort, institution_mentor=None)
+    client = world.client("enterprise")
+    url = f"/programmes/enrollments/{enrollment.pk}/change-mentor/"
+    offered = client.get(url).context["form"].fields["mentor"].queryset
+    assert hidden not in offered  # another institution's teacher, no confirmed agreement
+    page = client.get(enrollment.get_absolute_url()).content.decode()
+    assert "未公开的老师" not in page

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.core.access import CHANGE, can
+from xuetu.core.access import CHANGE, can, restrict_choices
 from xuetu.core.views import ActionView, ScopedDetailView
 from xuetu.programmes import choices, forms, selectors, services
 from xuetu.programmes.choices import (
@@ -110,19 +110,23 @@ class EnrollmentDetail(ScopedDetailView):
                 "url": reverse(f"programmes:enrollment_{name}", args=[enrollment.pk]),
                 "form": failed
                 if getattr(failed, "action", None) == name
-                else action_form(name, enrollment),
+                else action_form(name, enrollment, user=self.request.user),
             }
             for name in names
         ]
         return context
 
 
-def action_form(name: str, enrollment: Enrollment, data: Any = None) -> django_forms.Form:
+def action_form(
+    name: str, enrollment: Enrollment, data: Any = None, *, user: Any = None
+) -> django_forms.Form:
     form_class = forms.ENROLLMENT_ACTION_FORMS[name]
     needs_enrollment = {"change_mentor", "transfer", "substitute"}
     extra: dict[str, Any] = {"enrollment": enrollment} if name in needs_enrollment else {}
     form = form_class(data, prefix=name, **extra)
     form.action = name  # type: ignore[attr-defined]  # which action's form failed
+    if user is not None:  # the page's copy; the action's own is narrowed by ActionView
+        restrict_choices(form.fields.values(), user)
     return form
 
 
