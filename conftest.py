@@ -2,10 +2,17 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
 # synchronously there, which is safe in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Tests never assert on wall-clock time: hypothesis' per-example deadline (200 ms) fails a
+# property when the machine is busy, not when the code is wrong.
+settings.register_profile("xuetu", deadline=None)
+settings.load_profile("xuetu")
 
 
 def pytest_configure(config) -> None:

@@ -6,9 +6,9 @@ from xuetu.core.transitions import Flow
 
 
 class TrainingMode(models.TextChoices):
-    ALTERNATION = "alternation", _("Work–study alternation (工学交替)")
-    ON_SITE = "on_site", _("Teaching at the workplace (送教上门)")
-    AT_SCHOOL = "at_school", _("Centralised at the institution (集中脱产)")
+    ALTERNATION = "alternation", _("Work–study alternation")
+    ON_SITE = "on_site", _("Teaching at the workplace")
+    AT_SCHOOL = "at_school", _("Centralised at the institution")
     MIXED = "mixed", _("Mixed")
 
 
@@ -18,8 +18,8 @@ class AgreementSide(models.TextChoices):
 
 
 class MentorKind(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprise mentor (企业导师)")
-    INSTITUTION = "institution", _("Institution teacher (院校导师)")
+    ENTERPRISE = "enterprise", _("Enterprise mentor")
+    INSTITUTION = "institution", _("Institution teacher")
 
 
 class CohortStatus(models.TextChoices):
@@ -62,9 +62,9 @@ TRANSFER_TARGET_STATUSES = frozenset({_C.APPROVED, _C.IN_TRAINING})
 
 
 class ApprenticeCategory(models.TextChoices):
-    NEW_HIRE = "new_hire", _("New hire (新入职)")
-    IN_POST = "in_post", _("In post (在岗)")
-    TRANSFERRED = "transferred", _("Transferred (转岗)")
+    NEW_HIRE = "new_hire", _("New hire")
+    IN_POST = "in_post", _("In post")
+    TRANSFERRED = "transferred", _("Transferred")
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -23,7 +23,7 @@ from xuetu.programmes.models import Appointment
 WORDING = Wording(
     form_title=_("Verify an appointment letter"),
     intro=_(
-        "Check that an apprenticeship mentor's appointment letter (聘书) was issued through "
+        "Check that an apprenticeship mentor's appointment letter was issued through "
         "this platform and is still in force."
     ),
     title=_("Appointment letter verification"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.core import site
 from xuetu.core.access import Scope
 from xuetu.core.links import register_page
-from xuetu.registry.models import Enterprise, Institution, Person
+from xuetu.registry.models import District, Enterprise, Institution, Person
 
 REGISTRIES = "registries"
 
@@ -63,10 +63,13 @@ def my_record(request: HttpRequest) -> dict[str, Any]:
 
 
 def by_district(request: HttpRequest) -> dict[str, Any]:
+    """The ten districts with the most enterprises the user sees, named in the reader's language."""
     rows = (
         Enterprise.objects.for_user(request.user)
-        .values("district__name")
+        .values("district")
         .annotate(n=Count("pk"))
-        .order_by("-n")[:10]
+        .order_by("-n", "district")[:10]
     )
-    return {"by_district": rows}
+    counts = [(row["district"], row["n"]) for row in rows]
+    names = District.objects.in_bulk([pk for pk, _ in counts if pk is not None])
+    return {"by_district": [{"district": names.get(pk), "n": n} for pk, n in counts]}
