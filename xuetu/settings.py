@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xuetu.accounts",
     "xuetu.registry",
     "xuetu.programmes",
+    "xuetu.certification",
     "xuetu.project",
 ]
 

@@ -67,9 +67,15 @@ def _compact(raw: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
-def normalise_id_number(raw: str) -> str:
-    # Excel prefixes an apostrophe to keep long digit strings as text instead of 1.1E+17.
+def normalise_number(raw: str) -> str:
+    """A document number as typed or pasted: full-width to ASCII, no spaces or invisible
+    characters, upper case. Excel prefixes an apostrophe to keep long digit strings as text
+    instead of 1.1E+17."""
     return _compact(raw).removeprefix("'").upper()
+
+
+def normalise_id_number(raw: str) -> str:
+    return normalise_number(raw)
 
 
 def _province_name(number: str) -> str:

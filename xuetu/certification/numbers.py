@@ -1,0 +1,151 @@
+"""Certificate numbers read against their published layouts (issue 9, item 6).
+
+Pure functions, no database. Two layouts are published and checked:
+
+- a vocational skill level certificate (职业技能等级证书): 22 characters, a letter (`Y` an
+  employer's evaluation, `S` a social training-evaluation organisation's) and 21 digits:
+  evaluator code (positions 2–5), province (6–7, GB/T 2260), site serial (8–13), year (14–15),
+  level (16), serial (17–22);
+- a vocational qualification certificate (职业资格证书): 16 digits: year (1–2), the labour
+  ministry's province or industry code (3–4, not GB/T 2260), city (5–6), agency type (7),
+  agency serial (8–10), level (11), serial (12–16).
+
+A number in its kind's layout whose level digit contradicts the stated level is refused
+(`number_level_mismatch`, naming `number`). A number of any other layout (old provincial
+layouts, 特级技师 numbers with two letters, a typo we cannot tell from one) is neither refused
+nor silently accepted: it goes to the bureau's review queue with the reason. Special ability
+and training certificates have no published layout: any plausible number is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from xuetu.core.identifiers import PROVINCE_PREFIXES, normalise_number
+from xuetu.core.problems import Problem
+from xuetu.registry.choices import CertificateType
+
+SKILL_LEVEL = re.compile(r"[YS]\d{21}")
+QUALIFICATION = re.compile(r"\d{16}")
+PLAUSIBLE = re.compile(r"[0-9A-Z][0-9A-Z\-/]{3,39}")
+LEVELS = frozenset(range(1, 6))  # 1 高级技师 … 5 初级工, as SkillLevel
+LEVELLED = frozenset({CertificateType.SKILL_LEVEL, CertificateType.QUALIFICATION})
+
+ACCEPTED = "accepted"
+PENDING_REVIEW = "pending_review"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a number says of itself, and what to do with it."""
+
+    number: str  # as stored: normalised
+    layout: str | None  # the kind whose layout it follows, or None
+    level: int | None = None  # the level digit, if the layout has one
+    year: int | None = None  # four digits, if the layout has a year
+    outcome: str = ACCEPTED
+    problems: list[Problem] = field(default_factory=list)  # refusals, or why it is reviewed
+
+
+def _review(number: str, message) -> Reading:
+    return Reading(
+        number,
+        None,
+        outcome=PENDING_REVIEW,
+        problems=[Problem("number_layout_unknown", message, "number")],
+    )
+
+
+def read_skill_level(number: str) -> Reading | None:
+    if not SKILL_LEVEL.fullmatch(number) or number[5:7] not in PROVINCE_PREFIXES:
+        return None
+    level = int(number[15])
+    if level not in LEVELS:
+        return None
+    return Reading(number, CertificateType.SKILL_LEVEL, level=level, year=2000 + int(number[13:15]))
+
+
+def read_qualification(number: str) -> Reading | None:
+    if not QUALIFICATION.fullmatch(number):
+        return None
+    level = int(number[10])
+    if level not in LEVELS:
+        return None
+    year = int(number[:2])
+    # Qualification certificates have been numbered this way since the 1990s.
+    return Reading(
+        number,
+        CertificateType.QUALIFICATION,
+        level=level,
+        year=(1900 if year >= 90 else 2000) + year,
+    )
+
+
+READERS = {
+    CertificateType.SKILL_LEVEL: read_skill_level,
+    CertificateType.QUALIFICATION: read_qualification,
+}
+
+
+def read_number(
+    kind: str, raw: str, *, level: int | None = None, issued_year: int | None = None
+) -> Reading:
+    """Reads `raw` as a certificate of `kind` said to be of `level`, issued in `issued_year`."""
+    number = normalise_number(raw or "")
+    if not number:
+        return Reading(
+            number,
+            None,
+            outcome=REFUSED,
+            problems=[Problem("required", _("Enter the certificate number."), "number")],
+        )
+    if not PLAUSIBLE.fullmatch(number):
+        message = _("A certificate number has 4 to 40 letters and digits.")
+        return Reading(
+            number, None, outcome=REFUSED, problems=[Problem("number_invalid", message, "number")]
+        )
+    if kind not in READERS:
+        return Reading(number, None)
+    reading = READERS[kind](number)
+    if reading is None:
+        if kind == CertificateType.SKILL_LEVEL:
+            message = _(
+                "The number is not in the skill level certificate layout (a letter Y or S and 21 "
+                "digits): the bureau will check it."
+            )
+        else:
+            message = _(
+                "The number is not in the vocational qualification certificate layout (16 digits): "
+                "the bureau will check it."
+            )
+        return _review(number, message)
+    if level is not None and reading.level != level:
+        message = _(
+            "The number's level digit is %(digit)s, which is not the certificate's level %(level)s."
+        ) % {"digit": reading.level, "level": level}
+        return Reading(
+            number,
+            reading.layout,
+            level=reading.level,
+            year=reading.year,
+            outcome=REFUSED,
+            problems=[Problem("number_level_mismatch", message, "number")],
+        )
+    if issued_year is not None and reading.year != issued_year:
+        message = _(
+            "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
+            "the bureau will check it."
+        ) % {"year": reading.year, "issued": issued_year}
+        return Reading(
+            number,
+            reading.layout,
+            level=reading.level,
+            year=reading.year,
+            outcome=PENDING_REVIEW,
+            problems=[Problem("number_year_differs", message, "number")],
+        )
+    return reading
