@@ -20,13 +20,18 @@ and training certificates have no published layout: any plausible number is acce
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import PROVINCE_PREFIXES, normalise_number
 from xuetu.core.problems import Problem
 from xuetu.registry.choices import CertificateType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SKILL_LEVEL = re.compile(r"[YS]\d{21}")
 QUALIFICATION = re.compile(r"\d{16}")
@@ -49,15 +54,6 @@ class Reading:
     year: int | None = None  # four digits, if the layout has a year
     outcome: str = ACCEPTED
     problems: list[Problem] = field(default_factory=list)  # refusals, or why it is reviewed
-
-
-def _review(number: str, message) -> Reading:
-    return Reading(
-        number,
-        None,
-        outcome=PENDING_REVIEW,
-        problems=[Problem("number_layout_unknown", message, "number")],
-    )
 
 
 def read_skill_level(number: str) -> Reading | None:
@@ -85,7 +81,7 @@ def read_qualification(number: str) -> Reading | None:
     )
 
 
-READERS = {
+READERS: dict[str, Callable[[str], Reading | None]] = {
     CertificateType.SKILL_LEVEL: read_skill_level,
     CertificateType.QUALIFICATION: read_qualification,
 }
@@ -97,17 +93,10 @@ def read_number(
     """Reads `raw` as a certificate of `kind` said to be of `level`, issued in `issued_year`."""
     number = normalise_number(raw or "")
     if not number:
-        return Reading(
-            number,
-            None,
-            outcome=REFUSED,
-            problems=[Problem("required", _("Enter the certificate number."), "number")],
-        )
+        return _refused(Reading(number, None), "required", _("Enter the certificate number."))
     if not PLAUSIBLE.fullmatch(number):
         message = _("A certificate number has 4 to 40 letters and digits.")
-        return Reading(
-            number, None, outcome=REFUSED, problems=[Problem("number_invalid", message, "number")]
-        )
+        return _refused(Reading(number, None), "number_invalid", message)
     if kind not in READERS:
         return Reading(number, None)
     reading = READERS[kind](number)
@@ -122,30 +111,26 @@ def read_number(
                 "The number is not in the vocational qualification certificate layout (16 digits): "
                 "the bureau will check it."
             )
-        return _review(number, message)
+        return _reviewed(Reading(number, None), "number_layout_unknown", message)
     if level is not None and reading.level != level:
-        message = _(
+        mismatch = _(
             "The number's level digit is %(digit)s, which is not the certificate's level %(level)s."
         ) % {"digit": reading.level, "level": level}
-        return Reading(
-            number,
-            reading.layout,
-            level=reading.level,
-            year=reading.year,
-            outcome=REFUSED,
-            problems=[Problem("number_level_mismatch", message, "number")],
-        )
+        return _refused(reading, "number_level_mismatch", mismatch)
     if issued_year is not None and reading.year != issued_year:
-        message = _(
+        differs = _(
             "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
             "the bureau will check it."
         ) % {"year": reading.year, "issued": issued_year}
-        return Reading(
-            number,
-            reading.layout,
-            level=reading.level,
-            year=reading.year,
-            outcome=PENDING_REVIEW,
-            problems=[Problem("number_year_differs", message, "number")],
-        )
+        return _reviewed(reading, "number_year_differs", differs)
     return reading
+
+
+def _refused(reading: Reading, code: str, message: StrOrPromise) -> Reading:
+    problems = [Problem(code, message, "number")]
+    return replace(reading, outcome=REFUSED, problems=problems)
+
+
+def _reviewed(reading: Reading, code: str, message: StrOrPromise) -> Reading:
+    problems = [Problem(code, message, "number")]
+    return replace(reading, outcome=PENDING_REVIEW, problems=problems)
