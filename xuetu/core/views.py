@@ -374,16 +374,28 @@ class ObjectFormView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, generic.F
 
 
 # Actions: a state change on one object ------------------------------------------------------
+# A POST that carries this performs the action; any other shows what will happen first.
+CONFIRMED = "confirmed"
+# Not carried to the confirmation as hidden fields (the page writes its own).
+NOT_CARRIED = frozenset({"csrfmiddlewaretoken", CONFIRMED})
+
+
 class ActionView(ScopedDetailView):
     """A button on an object's page, mixed in front of that page's detail view:
     `class CohortApprove(ActionView, CohortDetail)`. Declarations: `service` (called with
     `by=` the user, `<service_object>=` the object and the form's data), `form_class` if
-    the action asks for something, `title` (the action's name) and `done`.
+    the action asks for something, `title` (the action's name) and `done`; `consequence()`
+    and `told()` say in words what will happen and who is notified (an irreversible action
+    declares both: the fallback only names the action).
 
-    POST applies it: success redirects to the object's page (or to the object the service
-    returned, such as the new record of a transfer) with `done`; a refusal re-renders the
-    object's page with every problem (409); a form error re-renders it with the form's errors;
-    a PermissionDenied is a 403. GET asks for confirmation on `core/confirm.html`."""
+    A POST from the object's page checks the form (its errors show on the object's page) and
+    then asks for confirmation on `core/confirm.html`, naming the consequence and who is told,
+    with what was posted carried as hidden fields. Only a POST carrying `confirmed=1` applies
+    it: success redirects to the object's page (or to the object the service returned, such
+    as the new record of a transfer) with `done`; a refusal re-renders the object's page with
+    every problem (409); a form error re-renders it with the form's errors; a PermissionDenied
+    is a 403. A GET shows the same confirmation (with the form, if the action asks for
+    something), so the step works without JavaScript."""
 
     http_method_names = ["get", "post", "head", "options"]
     access = CHANGE  # an action changes its object; a review declares `review`, and so on
@@ -396,15 +408,9 @@ class ActionView(ScopedDetailView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         self.check_allowed()
-        context = {
-            "object": self.object,
-            "opts": self.model._meta,
-            "title": self.title,
-            "form": self.action_form(None),
-            "available": self.available(),
-            "cancel_url": self.object_url(self.object),
-        }
-        return TemplateResponse(request, self.confirm_template, context)
+        form = self.action_form(None)
+        # Without a form there is nothing more to ask: this page is the confirmation.
+        return self.confirmation(form=form, data={} if form is None else None)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
@@ -412,14 +418,60 @@ class ActionView(ScopedDetailView):
         form = self.form = self.action_form(request.POST)
         if form is not None and not form.is_valid():
             return self.again(form=form)
+        data = form.cleaned_data if form is not None else {}
+        if request.POST.get(CONFIRMED) != "1":
+            return self.confirmation(form=None, data=data)
         try:
-            result = self.perform(form.cleaned_data if form is not None else {})
+            result = self.perform(data)
         except Refused as refused:
             return self.again(form=form, refused=refused, status=409)
         except ValidationError as error:
             return self.again(form=self.show_errors(form, error))
         messages.success(request, self.done)
         return redirect(self.object_url(result if isinstance(result, self.model) else self.object))
+
+    def confirmation(
+        self, *, form: forms.BaseForm | None, data: dict[str, Any] | None
+    ) -> HttpResponse:
+        """The confirmation page: with `data` (the form's valid values, or {} for an action
+        that asks nothing) it names what will happen and asks for the confirming POST;
+        without, it shows the action's form, whose POST comes back here confirmed."""
+        available = self.available()
+        context = {
+            "object": self.object,
+            "opts": self.model._meta,
+            "title": self.title,
+            "form": form,
+            "available": available,
+            "cancel_url": self.object_url(self.object),
+            "confirming": data is not None,
+        }
+        if data is not None and available:
+            context.update(
+                consequence=self.consequence(data),
+                told=self.told(data),
+                carried=[
+                    (name, value)
+                    for name in self.request.POST
+                    if name not in NOT_CARRIED
+                    for value in self.request.POST.getlist(name)
+                ],
+            )
+        # A POST for what is not open now is refused as the service would; a GET only tells.
+        status = 409 if not available and self.request.method == "POST" else 200
+        return TemplateResponse(self.request, self.confirm_template, context, status=status)
+
+    def consequence(self, data: dict[str, Any]) -> str | StrPromise:
+        """What will happen, in words, from the object's facts and the form's `data`."""
+        return _("“%(action)s” will be applied to %(object)s.") % {
+            "action": self.title,
+            "object": self.object,
+        }
+
+    def told(self, data: dict[str, Any]) -> list[str] | None:
+        """Who is notified (people or the managers of organisations, named); [] for nobody,
+        None when the action does not say."""
+        return None
 
     def check_allowed(self) -> None:
         """Refuse (403) before reading the form; the service checks again."""

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind, Role
 from xuetu.accounts.models import Membership, Organisation, User
 from xuetu.core.imports.bulk import in_slices
+from xuetu.core.models import AuditEvent
 from xuetu.programmes import choices, rules
 from xuetu.programmes.choices import EnrollmentStatus
 from xuetu.programmes.hooks import PRIOR_SUBSIDIES
@@ -272,3 +276,48 @@ def live_classes_of(person_ids: Iterable[int], *, exclude_cohort: int | None) ->
         for person_id, codes in live_classes(part, exclude_cohort=exclude_cohort).items():
             found[person_id] += codes
     return found
+
+
+# The filing's steps as the audit log holds them (append-only: each with who, when and the
+# comment), oldest first. A roster change under review ("reopen") is a step too.
+FILING_STEPS = {
+    "cohort.submit": _("Submitted for review"),
+    "cohort.reopen": _("Made a draft again by a change"),
+    "cohort.approve": _("Approved"),
+    "cohort.return": _("Returned for changes"),
+    "cohort.reject": _("Rejected"),
+    "cohort.withdraw": _("Withdrawn"),
+}
+
+
+@dataclass(frozen=True)
+class FilingStep:
+    action: str  # the step's key in FILING_STEPS, without the model: "approve"
+    label: str | Promise
+    comment: str
+    by: User | None
+    at: dt.datetime
+
+
+def filing_history(cohort: Cohort) -> list[FilingStep]:
+    """Each submission and decision of the class's filing, with its comment, by whom and when:
+    read from the audit log, which records every filing transition with its values."""
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Cohort._meta.label_lower,
+            object_id=str(cohort.pk),
+            action__in=FILING_STEPS,
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    return [
+        FilingStep(
+            action=event.action.partition(".")[2],
+            label=FILING_STEPS[event.action],
+            comment=str((event.after or {}).get("review_comment") or ""),
+            by=event.actor,
+            at=event.at,
+        )
+        for event in events
+    ]

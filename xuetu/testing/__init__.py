@@ -145,3 +145,11 @@ class TenancyCheckMixin:
     ) -> None:
         client = self.world.api(as_user) if url.startswith("/api/") else self.world.client(as_user)
         assert_hidden_from(client, url, method=method, data=data)
+
+
+def confirmed(data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A page action's form data with its confirmation: the POST that performs the action
+    (without it, the page only asks for confirmation)."""
+    from xuetu.core.views import CONFIRMED
+
+    return {**(data or {}), CONFIRMED: "1"}

@@ -29,6 +29,7 @@ from xuetu.programmes.rules import resumed_planned_end
 from xuetu.programmes.tests.factories import build_programme
 from xuetu.programmes.tests.test_pages import cohort_form
 from xuetu.registry.models import Person
+from xuetu.testing import confirmed
 
 DATE_ERROR_ZH = "请输入 1900-01-01 至 2100-12-31 之间的日期。"
 CONTROL_ERROR_ZH = "请删除文本中不可见的控制字符 U+000B。"
@@ -105,7 +106,7 @@ def test_a_class_stored_with_a_date_past_the_bound_is_checked_and_submitted_with
     assert checked.status_code == 200
     assert "duration_out_of_range" in {p.code for p in checked.context["checked"]}
     assert client.get(base + "roster/template/").status_code == 200
-    refused = client.post(base + "submit/")
+    refused = client.post(base + "submit/", confirmed())
     assert refused.status_code == 409
     assert "duration_out_of_range" in {p.code for p in refused.context["refused"].problems}
     assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.DRAFT
@@ -152,7 +153,7 @@ def test_a_review_comment_keeps_its_line_breaks_but_not_other_control_characters
     refused = client.post(url, {"comment": "请补充\x0b材料"})
     assert field_errors(refused, "comment") == [CONTROL_ERROR_ZH]
     assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.SUBMITTED
-    client.post(url, {"comment": "请补充：\r\n1. 培训计划\r\n2. 名册"})
+    client.post(url, confirmed({"comment": "请补充：\r\n1. 培训计划\r\n2. 名册"}))
     cohort.refresh_from_db()
     assert cohort.status == CohortStatus.RETURNED
     assert cohort.review_comment == "请补充：\r\n1. 培训计划\r\n2. 名册"

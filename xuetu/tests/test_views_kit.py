@@ -34,6 +34,7 @@ from xuetu.core.views import (
 from xuetu.programmes.choices import COHORT_FLOW, CohortStatus
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.tests.factories import make_cohort
+from xuetu.testing import confirmed
 from xuetu.urls import urlpatterns as project_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -131,9 +132,21 @@ def status_of(cohort: Cohort) -> str:
 
 
 # Actions ----------------------------------------------------------------------------------
+def test_an_unconfirmed_post_asks_with_the_generic_words_and_changes_nothing(world, cohort):
+    response = world.client("district").post(page(cohort, "approve"), {"note": "fine"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "core/confirm.html"
+    assert str(cohort) in response.context["consequence"]
+    assert response.context["told"] is None  # the kit's action does not say: nothing is shown
+    body = response.content.decode()
+    assert 'name="note" value="fine"' in body and 'name="confirmed" value="1"' in body
+    assert 'data-testid="told"' not in body
+    assert status_of(cohort) == CohortStatus.SUBMITTED and events(cohort) == []
+
+
 def test_a_valid_action_goes_back_to_the_object_with_one_audit_event(world, cohort):
     client = world.client("district")
-    response = client.post(page(cohort, "approve"), {"note": "fine"})
+    response = client.post(page(cohort, "approve"), confirmed({"note": "fine"}))
     assert response.status_code == 302 and response["Location"] == cohort.get_absolute_url()
     assert status_of(cohort) == CohortStatus.APPROVED
     assert events(cohort) == ["cohort.kit_approve"]
@@ -143,7 +156,7 @@ def test_a_valid_action_goes_back_to_the_object_with_one_audit_event(world, coho
 def test_a_refused_action_shows_every_problem_on_the_objects_page_and_changes_nothing(
     world, cohort
 ):
-    response = world.client("district").post(page(cohort, "approve"), {"note": "no"})
+    response = world.client("district").post(page(cohort, "approve"), confirmed({"note": "no"}))
     assert response.status_code == 409
     assert response.context["object"] == cohort
     assert [p.code for p in response.context["refused"].problems] == ["kit_said_no"]
@@ -154,7 +167,7 @@ def test_a_refused_action_shows_every_problem_on_the_objects_page_and_changes_no
 
 def test_an_action_the_status_does_not_allow_is_refused_with_the_reason(world):
     approved = make_cohort(world, status=CohortStatus.APPROVED)
-    response = world.client("district").post(page(approved, "approve"))
+    response = world.client("district").post(page(approved, "approve"), confirmed())
     assert response.status_code == 409
     assert response.context["refused"].codes == ["transition_not_allowed"]
     assert events(approved) == []

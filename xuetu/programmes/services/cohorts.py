@@ -235,7 +235,15 @@ def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
     with transaction.atomic():
         refuse_if(COHORT_FLOW.problems(cohort.status, CohortStatus.SUBMITTED))
         refuse_if(filing_problems(cohort), _("The filing has problems; fix them and submit."))
-        values = {"submitted_at": timezone.now(), "submitted_by": actor(by)}
+        # A new submission awaits a new decision: the last one (a return) stays in the
+        # filing history, not on the class as if it were current.
+        values = {
+            "submitted_at": timezone.now(),
+            "submitted_by": actor(by),
+            "reviewed_at": None,
+            "reviewed_by": None,
+            "review_comment": "",
+        }
         _move_cohort(
             by=by, cohort=cohort, new=CohortStatus.SUBMITTED, action="submit", values=values
         )
@@ -248,13 +256,17 @@ def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:
     return cohort
 
 
+# A return or a rejection says why (the page asks it before its confirmation).
+COMMENT_NEEDED = _("Say what the enterprise should change or why.")
+
+
 def _review(
     *, by: User | None, cohort: Cohort, new: str, action: str, comment: str, needs_comment: bool
 ) -> Cohort:
     require_reviewer(by, cohort)
     comment = comment.strip()
     if needs_comment and not comment:
-        raise ValidationError({"comment": _("Say what the enterprise should change or why.")})
+        raise ValidationError({"comment": COMMENT_NEEDED})
     values = {"reviewed_at": timezone.now(), "reviewed_by": actor(by), "review_comment": comment}
     with transaction.atomic():
         if new == CohortStatus.APPROVED:

@@ -20,6 +20,7 @@ from xuetu.core.identifiers import make_resident_id
 from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import Cohort, CooperationAgreement, Mentor
 from xuetu.programmes.tests.factories import (
+    build_programme,
     make_agreement,
     make_mentor,
     make_occupation,
@@ -102,8 +103,19 @@ def label(status: str, language: str) -> str:
 class Person:
     """One signed-in user in their own browser context."""
 
-    def __init__(self, browser, base: str, username: str, language: str, viewport: dict):
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+    def __init__(
+        self,
+        browser,
+        base: str,
+        username: str,
+        language: str,
+        viewport: dict,
+        *,
+        javascript: bool = True,
+    ):
+        self.context = browser.new_context(
+            viewport=viewport, locale="zh-CN", java_script_enabled=javascript
+        )
         self.page = self.context.new_page()
         self.base, self.username, self.language = base, username, language
         self.sign_in()
@@ -146,6 +158,17 @@ class Person:
         path = SCREENSHOTS / f"filing-{name}-{self.language}.png"
         self.page.screenshot(path=str(path), full_page=True)
 
+    def confirm(self) -> str:
+        """The confirmation page of an action just asked for: says what will happen, then
+        does it. Returns what it said."""
+        said = self.page.locator("[data-testid=consequence]")
+        said.wait_for()
+        self.fits()
+        text = said.inner_text()
+        self.page.click("[data-testid=do-action]")
+        self.page.wait_for_load_state("load")
+        return text
+
     def close(self) -> None:
         self.context.close()
 
@@ -170,6 +193,7 @@ def draft_class(enterprise: Person, setting: Setting) -> int:
 def submit_too_early(enterprise: Person) -> None:
     """An empty roster: the submit is refused with the problem listed, nothing changes."""
     enterprise.page.click("[data-testid=submit]")
+    enterprise.confirm()
     problems = enterprise.page.locator("[data-testid=problems]")
     problems.wait_for()
     assert problems.locator("li[data-code=roster_empty]").count() == 1
@@ -205,6 +229,8 @@ def review(reviewer: Person, cohort: int, button: str, comment: str = "") -> Non
     reviewer.page.fill("textarea[name=comment]", comment)
     reviewer.shot(f"review-{button}-phone")
     reviewer.page.click(f"[data-testid={button}]")
+    reviewer.shot(f"confirm-{button}-phone")
+    reviewer.confirm()
 
 
 def fix_and_resubmit(enterprise: Person, cohort: int, comment: str) -> None:
@@ -221,6 +247,7 @@ def fix_and_resubmit(enterprise: Person, cohort: int, comment: str) -> None:
     page.wait_for_url(re.compile(r".*/programmes/cohorts/\d+/$"))
     enterprise.expect_status(CohortStatus.DRAFT)
     page.click("[data-testid=submit]")
+    enterprise.confirm()
     enterprise.expect_status(CohortStatus.SUBMITTED)
 
 
@@ -232,6 +259,7 @@ def test_the_whole_filing_story_works_in_the_browser(browser, live_server, setti
     submit_too_early(enterprise)
     import_roster(enterprise, setting, cohort)
     enterprise.page.click("[data-testid=submit]")
+    enterprise.confirm()
     enterprise.expect_status(CohortStatus.SUBMITTED)
     enterprise.fits()
     enterprise.shot("submitted-desktop")
@@ -256,3 +284,27 @@ def test_the_whole_filing_story_works_in_the_browser(browser, live_server, setti
     bureau.shot("audit-desktop")
     for person in (enterprise, reviewer, bureau):
         person.close()
+
+
+def test_an_approval_asks_for_confirmation_and_works_without_javascript(
+    browser, live_server, world
+):
+    """The confirmation is a second page, not a script's dialog: with JavaScript off the
+    reviewer reads what will happen and who is told, and only then approves."""
+    cohort = build_programme(world, status=CohortStatus.SUBMITTED).cohort
+    reviewer = Person(browser, live_server.url, "district", "zh-hans", PHONE, javascript=False)
+    reviewer.open(f"/programmes/cohorts/{cohort.pk}/")
+    reviewer.page.fill("textarea[name=comment]", "同意开班。")
+    reviewer.page.click("[data-testid=approve]")
+    told = reviewer.page.locator("[data-testid=told]")
+    told.wait_for()
+    assert world.enterprise.name in told.inner_text()
+    assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.SUBMITTED
+    reviewer.shot("confirm-approve-nojs-phone")
+    said = reviewer.confirm()
+    assert "同意开班。" in said
+    reviewer.expect_status(CohortStatus.APPROVED)
+    assert Cohort.objects.get(pk=cohort.pk).review_comment == "同意开班。"
+    history = reviewer.page.locator("[data-testid=filing-step]")
+    assert history.count() >= 1
+    reviewer.close()

@@ -32,6 +32,7 @@ from xuetu.programmes.tests.factories import (
     make_enrollment,
     make_person,
 )
+from xuetu.testing import confirmed
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -118,8 +119,10 @@ def answer(response: Any) -> int | str:
     return getattr(response, "status_code", None) or type(response).__name__
 
 
-def approvals(clients: list[Client] | list[APIClient], url: str) -> list[Callable[[], Any]]:
-    return [functools.partial(client.post, url, {}) for client in clients]
+def approvals(
+    clients: list[Client] | list[APIClient], url: str, data: dict[str, Any] | None = None
+) -> list[Callable[[], Any]]:
+    return [functools.partial(client.post, url, data or {}) for client in clients]
 
 
 def test_four_approvals_of_one_filing_at_once_answer_one_success_and_three_409(world, slow_notices):
@@ -142,7 +145,7 @@ def test_four_approvals_on_the_page_at_once_apply_one_and_refuse_three_with_409(
     programme = build_programme(world, status=CohortStatus.SUBMITTED)
     pk = programme.cohort.pk
     clients = [world.client("district") for _ in range(4)]
-    responses = race(*approvals(clients, f"/programmes/cohorts/{pk}/approve/"))
+    responses = race(*approvals(clients, f"/programmes/cohorts/{pk}/approve/", confirmed()))
     assert Counter(answer(r) for r in responses) == {302: 1, 409: 3}, responses
     assert Cohort.objects.get(pk=pk).status == CohortStatus.APPROVED
     assert AuditEvent.objects.filter(action="cohort.approve", object_id=str(pk)).count() == 1

@@ -39,6 +39,7 @@ from xuetu.programmes.tests.factories import (
     owned_programme_objects,
 )
 from xuetu.registry.models import Person
+from xuetu.testing import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,7 @@ def test_a_refused_submit_lists_every_problem_in_the_users_language(
     Cohort.objects.filter(pk=cohort.pk).update(plan_summary="", planned_headcount=3)
     client = world.client("enterprise")
     client.cookies["django_language"] = language
-    response = client.post(cohort_url(cohort, "submit"))
+    response = client.post(cohort_url(cohort, "submit"), confirmed())
     assert response.status_code == 409
     body = response.content.decode()
     assert 'data-testid="problems"' in body and expected in body
@@ -234,11 +235,14 @@ def test_the_filing_goes_from_draft_to_approval_with_an_audit_event_per_step(wor
     cohort = programme.cohort
     enterprise, district = world.client("enterprise"), world.client("district")
 
-    assert enterprise.post(cohort_url(cohort, "submit")).status_code == 302
+    assert enterprise.post(cohort_url(cohort, "submit"), confirmed()).status_code == 302
     assert reload(cohort).status == CohortStatus.SUBMITTED
 
     comment = "请补充考核方式。"
-    assert district.post(cohort_url(cohort, "return"), {"comment": comment}).status_code == 302
+    assert (
+        district.post(cohort_url(cohort, "return"), confirmed({"comment": comment})).status_code
+        == 302
+    )
     assert reload(cohort).status == CohortStatus.RETURNED
     page = enterprise.get(cohort_url(cohort)).content.decode()
     assert comment in page
@@ -249,8 +253,10 @@ def test_the_filing_goes_from_draft_to_approval_with_an_audit_event_per_step(wor
     assert enterprise.post(cohort_url(cohort, "edit"), fixed).status_code == 302
     assert reload(cohort).status == CohortStatus.DRAFT
 
-    assert enterprise.post(cohort_url(cohort, "submit")).status_code == 302
-    assert district.post(cohort_url(cohort, "approve"), {"comment": ""}).status_code == 302
+    assert enterprise.post(cohort_url(cohort, "submit"), confirmed()).status_code == 302
+    assert (
+        district.post(cohort_url(cohort, "approve"), confirmed({"comment": ""})).status_code == 302
+    )
     assert reload(cohort).status == CohortStatus.APPROVED
     assert events(cohort) == [
         "cohort.submit",
@@ -263,19 +269,24 @@ def test_the_filing_goes_from_draft_to_approval_with_an_audit_event_per_step(wor
 
 def test_the_enterprise_cannot_approve_its_own_filing(world, programme):
     cohort = programme.cohort
-    world.client("enterprise").post(cohort_url(cohort, "submit"))
+    world.client("enterprise").post(cohort_url(cohort, "submit"), confirmed())
     for username in ("enterprise", "school"):
-        response = world.client(username).post(cohort_url(cohort, "approve"))
+        response = world.client(username).post(cohort_url(cohort, "approve"), confirmed())
         assert response.status_code == 403, username
-    assert world.client("enterprise2").post(cohort_url(cohort, "approve")).status_code == 404
+    assert (
+        world.client("enterprise2").post(cohort_url(cohort, "approve"), confirmed()).status_code
+        == 404
+    )
     assert reload(cohort).status == CohortStatus.SUBMITTED
     assert events(cohort) == ["cohort.submit"]
 
 
 def test_a_return_without_a_comment_is_refused_on_the_page(world, programme):
     cohort = programme.cohort
-    world.client("enterprise").post(cohort_url(cohort, "submit"))
-    response = world.client("district").post(cohort_url(cohort, "return"), {"comment": " "})
+    world.client("enterprise").post(cohort_url(cohort, "submit"), confirmed())
+    response = world.client("district").post(
+        cohort_url(cohort, "return"), confirmed({"comment": " "})
+    )
     assert response.status_code == 200
     assert response.context["review_form"].errors["comment"]
     assert reload(cohort).status == CohortStatus.SUBMITTED
@@ -283,7 +294,7 @@ def test_a_return_without_a_comment_is_refused_on_the_page(world, programme):
 
 def test_a_second_approval_is_refused_with_the_reason(world, programme):
     cohort = make_cohort(world, status=CohortStatus.APPROVED)
-    response = world.client("district").post(cohort_url(cohort, "approve"))
+    response = world.client("district").post(cohort_url(cohort, "approve"), confirmed())
     assert response.status_code == 409
     assert "transition_not_allowed" in response.content.decode()
     assert events(cohort) == []
@@ -291,8 +302,8 @@ def test_a_second_approval_is_refused_with_the_reason(world, programme):
 
 def test_each_party_gets_a_notice_and_reading_marks_it_read(world, programme):
     cohort = programme.cohort
-    world.client("enterprise").post(cohort_url(cohort, "submit"))
-    world.client("district").post(cohort_url(cohort, "return"), {"comment": "补充材料"})
+    world.client("enterprise").post(cohort_url(cohort, "submit"), confirmed())
+    world.client("district").post(cohort_url(cohort, "return"), confirmed({"comment": "补充材料"}))
     notices = Notice.objects.filter(organisation=world.enterprise)
     assert notices.filter(read_at__isnull=True).exists()
     client = world.client("enterprise")
@@ -313,21 +324,32 @@ def test_an_approved_class_starts_and_completes_from_its_page_on_its_actual_date
     programme = build_programme(world, status=CohortStatus.APPROVED)
     cohort, client = programme.cohort, world.client("enterprise")
     # Without its actual date, nothing starts: the form asks for it.
-    assert client.post(cohort_url(cohort, "start")).status_code == 200
+    assert client.post(cohort_url(cohort, "start"), confirmed()).status_code == 200
     assert reload(cohort).status == CohortStatus.APPROVED
-    assert client.post(cohort_url(cohort, "start"), {"on": "2026-03-02"}).status_code == 302
+    assert (
+        client.post(cohort_url(cohort, "start"), confirmed({"on": "2026-03-02"})).status_code == 302
+    )
     assert reload(cohort).status == CohortStatus.IN_TRAINING
     assert reload(programme.enrollment).status == EnrollmentStatus.ACTIVE
     Cohort.objects.filter(pk=cohort.pk).update(planned_end=dt.date(2026, 11, 30))
-    assert client.post(cohort_url(cohort, "complete"), {"on": "2026-11-30"}).status_code == 302
+    assert (
+        client.post(cohort_url(cohort, "complete"), confirmed({"on": "2026-11-30"})).status_code
+        == 302
+    )
     assert reload(cohort).status == CohortStatus.COMPLETED
     assert events(cohort) == ["cohort.start", "cohort.complete"]
 
 
-def test_the_enterprise_withdraws_a_draft(world, programme):
+def test_the_enterprise_withdraws_a_submitted_filing_but_not_a_draft_never_submitted(
+    world, programme
+):
     client = world.client("enterprise")
-    assert client.post(cohort_url(programme.cohort, "withdraw")).status_code == 302
-    assert reload(programme.cohort).status == CohortStatus.WITHDRAWN
+    cohort = programme.cohort
+    assert not client.get(cohort_url(cohort)).context["actions"]["withdraw"]
+    assert client.post(cohort_url(cohort, "submit"), confirmed()).status_code == 302
+    assert client.get(cohort_url(cohort)).context["actions"]["withdraw"]
+    assert client.post(cohort_url(cohort, "withdraw"), confirmed()).status_code == 302
+    assert reload(cohort).status == CohortStatus.WITHDRAWN
 
 
 def test_a_new_class_is_created_as_a_draft_of_the_users_enterprise(world, programme):
@@ -494,7 +516,7 @@ def test_pause_resume_change_of_mentor_and_withdrawal_make_the_history(world):
     enrollment, client = programme.enrollment, world.client("enterprise")
     base = f"/programmes/enrollments/{enrollment.pk}/"
     other = make_mentor(world)
-    steps = [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("pause", {"pause-on": "2026-06-01"}),
         ("resume", {"resume-on": "2026-07-01"}),
         (
@@ -511,7 +533,7 @@ def test_pause_resume_change_of_mentor_and_withdrawal_make_the_history(world):
         ),
     ]
     for action, data in steps:
-        response = client.post(base + action + "/", data)
+        response = client.post(base + action + "/", confirmed(data))
         assert response.status_code == 302, (action, response.content.decode()[:500])
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.WITHDRAWN
@@ -537,7 +559,7 @@ def test_a_refused_enrollment_change_shows_why_and_changes_nothing(world):
     programme = build_programme(world, status=CohortStatus.IN_TRAINING)
     enrollment = programme.enrollment
     response = world.client("enterprise").post(
-        f"/programmes/enrollments/{enrollment.pk}/resume/", {"resume-on": "2026-07-01"}
+        f"/programmes/enrollments/{enrollment.pk}/resume/", confirmed({"resume-on": "2026-07-01"})
     )
     assert response.status_code == 200
     assert response.context["action_forms"]
@@ -547,8 +569,14 @@ def test_a_refused_enrollment_change_shows_why_and_changes_nothing(world):
 def test_only_the_enterprise_changes_an_enrollment(world):
     programme = build_programme(world, status=CohortStatus.IN_TRAINING)
     base = f"/programmes/enrollments/{programme.enrollment.pk}/pause/"
-    assert world.client("district").post(base, {"pause-on": "2026-06-01"}).status_code == 403
-    assert world.client("enterprise2").post(base, {"pause-on": "2026-06-01"}).status_code == 404
+    assert (
+        world.client("district").post(base, confirmed({"pause-on": "2026-06-01"})).status_code
+        == 403
+    )
+    assert (
+        world.client("enterprise2").post(base, confirmed({"pause-on": "2026-06-01"})).status_code
+        == 404
+    )
     assert reload(programme.enrollment).status == EnrollmentStatus.ACTIVE
 
 
@@ -569,12 +597,17 @@ def test_an_agreement_with_its_scan_is_drafted_confirmed_and_downloaded(world):
     assert response.status_code == 302, response.context["form"].errors
     agreement = CooperationAgreement.objects.get()
     assert not agreement.confirmed
-    assert world.client("enterprise").post(url("agreement_confirm", agreement)).status_code == 403
+    assert (
+        world.client("enterprise")
+        .post(url("agreement_confirm", agreement), confirmed())
+        .status_code
+        == 403
+    )
     school = world.client("school")
     assert (
         'data-testid="confirm"' in school.get(url("agreement_detail", agreement)).content.decode()
     )
-    assert school.post(url("agreement_confirm", agreement)).status_code == 302
+    assert school.post(url("agreement_confirm", agreement), confirmed()).status_code == 302
     assert reload(agreement).confirmed
     download = world.client("enterprise").get(url("agreement_scan", agreement))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
@@ -782,7 +815,9 @@ def test_a_withdrawn_apprentice_is_replaced_before_the_cut_off(world):
     programme = build_programme(world, status=CohortStatus.IN_TRAINING)
     enrollment, client = programme.enrollment, world.client("enterprise")
     base = f"/programmes/enrollments/{enrollment.pk}/"
-    client.post(base + "withdraw/", {"withdraw-on": "2026-03-20", "withdraw-reason": "left"})
+    client.post(
+        base + "withdraw/", confirmed({"withdraw-on": "2026-03-20", "withdraw-reason": "left"})
+    )
     page = client.get(base)
     assert "substitute" in [action["name"] for action in page.context["action_forms"]]
     number = make_resident_id("500105", dt.date(2002, 4, 4), 31, gender="M")
@@ -795,12 +830,12 @@ def test_a_withdrawn_apprentice_is_replaced_before_the_cut_off(world):
         "substitute-social_insurance": "on",
         "substitute-effective_date": "2026-04-01",
     }
-    response = client.post(base + "substitute/", data)
+    response = client.post(base + "substitute/", confirmed(data))
     assert response.status_code == 302, response.content.decode()[:800]
     substitute = Enrollment.objects.get(person__id_number=number)
     assert substitute.substitute_for == enrollment and substitute.cohort == enrollment.cohort
     assert response["Location"] == f"/programmes/enrollments/{substitute.pk}/"
-    again = client.post(base + "substitute/", {**data, "substitute-id_number": number})
+    again = client.post(base + "substitute/", confirmed({**data, "substitute-id_number": number}))
     assert again.status_code in (200, 409)
     assert Enrollment.objects.filter(substitute_for=enrollment).count() == 1
 
@@ -809,18 +844,22 @@ def test_a_substitution_after_the_cut_off_is_refused_with_its_reason(world):
     programme = build_programme(world, status=CohortStatus.IN_TRAINING)
     enrollment, client = programme.enrollment, world.client("enterprise")
     base = f"/programmes/enrollments/{enrollment.pk}/"
-    client.post(base + "withdraw/", {"withdraw-on": "2026-07-20", "withdraw-reason": "left"})
+    client.post(
+        base + "withdraw/", confirmed({"withdraw-on": "2026-07-20", "withdraw-reason": "left"})
+    )
     number = make_resident_id("500105", dt.date(2002, 4, 4), 32, gender="F")
     response = client.post(
         base + "substitute/",
-        {
-            "substitute-id_number": number,
-            "substitute-person_name": "迟到",
-            "substitute-category": ApprenticeCategory.NEW_HIRE,
-            "substitute-contract_start": "2026-07-01",
-            "substitute-social_insurance": "on",
-            "substitute-effective_date": "2026-08-01",
-        },
+        confirmed(
+            {
+                "substitute-id_number": number,
+                "substitute-person_name": "迟到",
+                "substitute-category": ApprenticeCategory.NEW_HIRE,
+                "substitute-contract_start": "2026-07-01",
+                "substitute-social_insurance": "on",
+                "substitute-effective_date": "2026-08-01",
+            }
+        ),
     )
     assert response.status_code == 409
     assert [p.code for p in response.context["refused"].problems]
@@ -838,12 +877,14 @@ def test_an_apprentice_moves_to_another_class_of_the_same_enterprise(world):
     transfer = next(a for a in choices if a["name"] == "transfer")["form"]
     assert target in transfer.fields["to"].queryset and other not in transfer.fields["to"].queryset
     refused = client.post(
-        base + "transfer/", {"transfer-to": other.pk, "transfer-effective_date": "2026-05-01"}
+        base + "transfer/",
+        confirmed({"transfer-to": other.pk, "transfer-effective_date": "2026-05-01"}),
     )
     failed = next(a for a in refused.context["action_forms"] if a["name"] == "transfer")
     assert refused.status_code == 200 and "to" in failed["form"].errors
     response = client.post(
-        base + "transfer/", {"transfer-to": target.pk, "transfer-effective_date": "2026-05-01"}
+        base + "transfer/",
+        confirmed({"transfer-to": target.pk, "transfer-effective_date": "2026-05-01"}),
     )
     assert response.status_code == 302, response.content.decode()[:800]
     assert reload(programme.enrollment).status == EnrollmentStatus.WITHDRAWN
@@ -894,12 +935,12 @@ def test_one_apprentice_completes_on_their_own_date(world):
     client = world.client("enterprise")
     names = [action["name"] for action in client.get(base).context["action_forms"]]
     assert "complete" in names
-    response = client.post(base + "complete/", {"complete-on": "2028-03-15"})
+    response = client.post(base + "complete/", confirmed({"complete-on": "2028-03-15"}))
     assert response.status_code == 302
     assert reload(programme.enrollment).status == EnrollmentStatus.COMPLETED
     history = client.get(base).context["history"]
     assert history[-1].kind == EnrollmentEventKind.COMPLETED
-    assert world.client("enterprise2").post(base + "complete/", {}).status_code == 404
+    assert world.client("enterprise2").post(base + "complete/", confirmed({})).status_code == 404
 
 
 def test_an_enterprise_sees_its_apprentice_registered_by_another_employer(world):

@@ -19,7 +19,9 @@ from xuetu.core.views import (
 )
 from xuetu.programmes import filters, forms, services
 from xuetu.programmes.access import CONFIRM
+from xuetu.programmes.choices import AgreementSide
 from xuetu.programmes.models import CooperationAgreement
+from xuetu.programmes.views.cohorts import managers_of
 from xuetu.programmes.views.common import manages_an_enterprise
 
 
@@ -61,6 +63,19 @@ class AgreementConfirm(ActionView, AgreementDetail):
 
     def available(self) -> bool:
         return may_confirm(self.request.user, self.object)
+
+    def consequence(self, data: dict[str, Any]) -> str:
+        return _(
+            "Agreement %(number)s is confirmed by your side: classes may then be filed under "
+            "it. Any later edit asks both sides to confirm again."
+        ) % {"number": self.object.number}
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        # As the service: the side that drafted it hears that it is confirmed.
+        agreement = self.object
+        drafted_by_enterprise = agreement.drafted_by == AgreementSide.ENTERPRISE
+        drafter = agreement.enterprise if drafted_by_enterprise else agreement.institution
+        return managers_of([drafter])
 
 
 class AgreementCreate(ScopedCreateView):

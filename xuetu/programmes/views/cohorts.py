@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms as django_forms
@@ -11,9 +12,12 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from xuetu.accounts.auth import signed_in
-from xuetu.core.access import CHANGE, can
+from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import Organisation
+from xuetu.core.access import CHANGE, can, scope_for
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ActionView,
@@ -27,14 +31,16 @@ from xuetu.core.views import (
     passes,
     visible_to,
 )
-from xuetu.programmes import choices, documents, filters, forms, services
+from xuetu.programmes import choices, documents, filters, forms, selectors, services
 from xuetu.programmes.access import FILING, REVIEW, RUN
 from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment
 from xuetu.programmes.roster import TEMPLATE_HEADERS, roster_template
+from xuetu.programmes.services.cohorts import COMMENT_NEEDED
 from xuetu.programmes.tasks import ROSTER_IMPORT, roster_import_start
 from xuetu.programmes.views.common import manages_an_enterprise
 
+BUREAU_KINDS = frozenset({OrganisationKind.CITY_BUREAU, OrganisationKind.DISTRICT_BUREAU})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,7 +72,10 @@ def cohort_actions(user, cohort: Cohort) -> dict[str, bool]:
     return {
         "submit": manager and CohortStatus.SUBMITTED in allowed,
         "review": reviewer and cohort.status == CohortStatus.SUBMITTED,
-        "withdraw": manager and CohortStatus.WITHDRAWN in allowed,
+        # A draft never submitted is the enterprise's own plan: nobody to withdraw it from.
+        "withdraw": manager
+        and CohortStatus.WITHDRAWN in allowed
+        and (cohort.status != CohortStatus.DRAFT or cohort.submitted_at is not None),
         "start": runner and CohortStatus.IN_TRAINING in allowed,
         "complete": runner and CohortStatus.COMPLETED in allowed,
         "close": reviewer and CohortStatus.CLOSED in allowed,
@@ -107,11 +116,33 @@ class CohortDetail(ScopedDetailView):
             .order_by("person__name", "pk")
         )
         context["roster"] = roster
+        context["filing_history"] = selectors.filing_history(cohort)
         context["on_roster"] = sum(e.status != EnrollmentStatus.WITHDRAWN for e in roster)
         context.setdefault("refused", None)
         if context["refused"] is None and actions["submit"] and self.request.GET.get("check"):
             context["checked"] = services.filing_problems(cohort)
         return context
+
+
+def managers_of(organisations: Iterable[Organisation | None]) -> list[str]:
+    """Who a notice to these organisations reaches, in words: their managers (a bureau's
+    reviewers), never every member."""
+    told = []
+    for organisation in organisations:
+        if organisation is None:
+            continue
+        if organisation.kind in BUREAU_KINDS:
+            told.append(_("the reviewers of %(name)s") % {"name": organisation.name})
+        else:
+            told.append(_("the managers of %(name)s") % {"name": organisation.name})
+    return told
+
+
+def with_comment(text: str, data: dict[str, Any]) -> str:
+    comment = (data.get("comment") or "").strip()
+    if not comment:
+        return text
+    return _("%(text)s Your comment: “%(comment)s”") % {"text": text, "comment": comment}
 
 
 class CohortAction(ActionView, CohortDetail):
@@ -122,11 +153,35 @@ class CohortAction(ActionView, CohortDetail):
     def available(self) -> bool:
         return cohort_actions(self.request.user, self.object)[self.button]
 
+    def counted(self, status: str) -> int:
+        return self.object.enrollments.filter(status=status).count()
+
+    def parties(self) -> list[str]:
+        return managers_of([self.object.enterprise, self.object.institution])
+
+    def reviewers(self) -> list[str]:
+        return managers_of(selectors.reviewing_bureaus(self.object))
+
+    def others_and_reviewers(self) -> list[str]:
+        """The party that is not acting and the district (as `_tell_parties_and_reviewer`)."""
+        mine = scope_for(self.request.user).org_ids
+        others = [o for o in (self.object.enterprise, self.object.institution) if o.pk not in mine]
+        return [*managers_of(others), *self.reviewers()]
+
 
 class CohortSubmit(CohortAction):
     service, button = services.cohort_submit, "submit"
     title = _("Submit for review")
     done = _("The filing was submitted for review.")
+
+    def consequence(self, data: dict[str, Any]) -> str:
+        return _(
+            "Class %(class)s goes to review with the %(count)d apprentices on its roster; "
+            "any change to it afterwards makes it a draft again."
+        ) % {"class": self.object, "count": self.counted(EnrollmentStatus.ENROLLED)}
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.reviewers()
 
 
 class CohortApprove(CohortAction):
@@ -135,25 +190,84 @@ class CohortApprove(CohortAction):
     title = _("Approve")
     done = _("The class is approved.")
 
+    def consequence(self, data: dict[str, Any]) -> str:
+        text = _(
+            "Class %(class)s is approved for good: it may start training from %(start)s with "
+            "its %(count)d apprentices, and its filing can no longer be edited or withdrawn."
+        ) % {
+            "class": self.object,
+            "start": f"{self.object.planned_start:%Y-%m-%d}",
+            "count": self.counted(EnrollmentStatus.ENROLLED),
+        }
+        return with_comment(text, data)
 
-class CohortReturn(CohortAction):
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.parties()
+
+
+class CommentedDecision(CohortAction):
+    """A return or a rejection: the comment is asked before the confirmation, with the
+    service's own words (the service asks again)."""
+
     access = REVIEW
-    service, button, form_class = services.cohort_return, "review", forms.ReviewForm
+    button, form_class = "review", forms.ReviewForm
+
+    def make_form(self, data: Any) -> django_forms.BaseForm | None:
+        form = super().make_form(data)
+        if form is not None:
+            comment = form.fields["comment"]
+            comment.required = True
+            comment.error_messages["required"] = COMMENT_NEEDED
+        return form
+
+
+class CohortReturn(CommentedDecision):
+    service = services.cohort_return
     title = _("Return with comment")
     done = _("The filing was returned to the enterprise with your comment.")
 
+    def consequence(self, data: dict[str, Any]) -> str:
+        text = _(
+            "The filing of class %(class)s goes back to the enterprise to be changed; "
+            "it comes back to review when they submit it again."
+        ) % {"class": self.object}
+        return with_comment(text, data)
 
-class CohortReject(CohortAction):
-    access = REVIEW
-    service, button, form_class = services.cohort_reject, "review", forms.ReviewForm
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.parties()
+
+
+class CohortReject(CommentedDecision):
+    service = services.cohort_reject
     title = _("Reject with comment")
     done = _("The filing was rejected.")
+
+    def consequence(self, data: dict[str, Any]) -> str:
+        text = _(
+            "The filing of class %(class)s is rejected for good: it cannot be submitted again "
+            "and its %(count)d apprentices are free to join another class."
+        ) % {"class": self.object, "count": self.counted(EnrollmentStatus.ENROLLED)}
+        return with_comment(text, data)
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.parties()
 
 
 class CohortWithdraw(CohortAction):
     service, button = services.cohort_withdraw, "withdraw"
     title = _("Withdraw the filing")
     done = _("The filing was withdrawn.")
+
+    def consequence(self, data: dict[str, Any]) -> str:
+        return _(
+            "The filing of class %(class)s is withdrawn for good: the review stops, the class "
+            "cannot be submitted again, and its %(count)d apprentices are free to join "
+            "another class."
+        ) % {"class": self.object, "count": self.counted(EnrollmentStatus.ENROLLED)}
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        # As the service: the reviewers only hear of a filing that awaits them.
+        return self.reviewers() if self.object.status == CohortStatus.SUBMITTED else []
 
 
 class CohortStart(CohortAction):
@@ -162,6 +276,19 @@ class CohortStart(CohortAction):
     title = _("Start training")
     done = _("The class started training.")
 
+    def consequence(self, data: dict[str, Any]) -> str:
+        return _(
+            "Class %(class)s becomes “in training” from %(on)s; its %(count)d enrolled "
+            "apprentices become active from that day. This cannot be undone."
+        ) % {
+            "class": self.object,
+            "on": f"{data['on']:%Y-%m-%d}",
+            "count": self.counted(EnrollmentStatus.ENROLLED),
+        }
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.others_and_reviewers()
+
 
 class CohortComplete(CohortAction):
     access = RUN
@@ -169,12 +296,42 @@ class CohortComplete(CohortAction):
     title = _("Complete training")
     done = _("The class completed training.")
 
+    def consequence(self, data: dict[str, Any]) -> str:
+        text = _(
+            "Class %(class)s completes its training on %(on)s; its %(count)d active "
+            "apprentices complete on that day. This cannot be undone."
+        ) % {
+            "class": self.object,
+            "on": f"{data['on']:%Y-%m-%d}",
+            "count": self.counted(EnrollmentStatus.ACTIVE),
+        }
+        paused = self.counted(EnrollmentStatus.PAUSED)
+        if not paused:
+            return text
+        more = ngettext(
+            "%(count)d paused apprentice stays paused until they resume and complete.",
+            "%(count)d paused apprentices stay paused until they resume and complete.",
+            paused,
+        ) % {"count": paused}
+        return f"{text} {more}"
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.others_and_reviewers()
+
 
 class CohortClose(CohortAction):
     access = REVIEW
     service, button = services.cohort_close, "close"
     title = _("Close the file")
     done = _("The class is closed.")
+
+    def consequence(self, data: dict[str, Any]) -> str:
+        return _(
+            "The file of class %(class)s is closed for good: nothing more is recorded for it."
+        ) % {"class": self.object}
+
+    def told(self, data: dict[str, Any]) -> list[str]:
+        return self.parties()
 
 
 class CohortCreate(ScopedCreateView):

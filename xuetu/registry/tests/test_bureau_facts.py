@@ -15,7 +15,7 @@ from xuetu.accounts.models import Organisation
 from xuetu.core.models import AuditEvent, ConsentRequest, ConsentStatus, Notice
 from xuetu.registry.models import Enterprise
 from xuetu.registry.services import enterprise_update
-from xuetu.testing import make_user, valid_uscc
+from xuetu.testing import confirmed, make_user, valid_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,9 @@ def test_the_district_reviewer_grants_and_the_change_is_applied_with_its_event(w
     reviewer = world.client("district")
     shown = reviewer.get(page(world.enterprise, "change-request/"))
     assert shown.status_code == 200 and "长安汽车股份有限公司" in shown.content.decode()
-    response = reviewer.post(page(world.enterprise, "grant-change/"), {"comment": "核对无误"})
+    response = reviewer.post(
+        page(world.enterprise, "grant-change/"), confirmed({"comment": "核对无误"})
+    )
     assert response.status_code == 302
     assert stored(world.enterprise).name == "长安汽车股份有限公司"
     [event] = events(world.enterprise, "enterprise.change_facts")
@@ -170,7 +172,9 @@ def test_the_district_reviewer_grants_and_the_change_is_applied_with_its_event(w
 def test_a_granted_move_hands_the_enterprise_to_the_new_districts_reviewer(world):
     other = jiulongpo_reviewer(world)
     ask(world, district=world.jiulongpo.pk)
-    world.client("district").post(page(world.enterprise, "grant-change/"), {"comment": ""})
+    world.client("district").post(
+        page(world.enterprise, "grant-change/"), confirmed({"comment": ""})
+    )
     assert stored(world.enterprise).district == world.jiulongpo
     assert not Enterprise.objects.for_user(world.users["district"]).filter(pk=world.enterprise.pk)
     assert Notice.objects.filter(recipient=other, kind="enterprise.facts_changed").exists()
@@ -179,10 +183,12 @@ def test_a_granted_move_hands_the_enterprise_to_the_new_districts_reviewer(world
 def test_a_refusal_needs_a_reason_and_changes_nothing(world):
     ask(world, uscc=NEW_USCC)
     reviewer = world.client("district")
-    response = reviewer.post(page(world.enterprise, "refuse-change/"), {"comment": ""})
+    response = reviewer.post(page(world.enterprise, "refuse-change/"), confirmed({"comment": ""}))
     assert response.status_code == 200 and response.context["failed_form"].errors["comment"]
     assert pending(world).payload == {"uscc": NEW_USCC}
-    response = reviewer.post(page(world.enterprise, "refuse-change/"), {"comment": "证照不符"})
+    response = reviewer.post(
+        page(world.enterprise, "refuse-change/"), confirmed({"comment": "证照不符"})
+    )
     assert response.status_code == 302
     assert ConsentRequest.objects.get().status == ConsentStatus.REFUSED
     assert stored(world.enterprise).uscc == world.enterprise.uscc
@@ -192,7 +198,7 @@ def test_the_enterprise_cannot_grant_its_own_request(world):
     ask(world, name="自己批准")
     client = world.client("enterprise")
     assert client.get(page(world.enterprise, "grant-change/")).status_code == 403
-    assert client.post(page(world.enterprise, "grant-change/")).status_code == 403
+    assert client.post(page(world.enterprise, "grant-change/"), confirmed()).status_code == 403
     assert pending(world) and stored(world.enterprise).name == "长安汽车"
 
 
@@ -211,7 +217,7 @@ def test_a_grant_that_cannot_be_applied_leaves_the_request_pending_and_nothing_c
     # Between asking and granting, the code turned out to be another enterprise's.
     ask(world, name="新名字", uscc=NEW_USCC)
     Enterprise.objects.filter(pk=world.enterprise2.pk).update(uscc=NEW_USCC)
-    response = world.client("district").post(page(world.enterprise, "grant-change/"), {})
+    response = world.client("district").post(page(world.enterprise, "grant-change/"), confirmed({}))
     assert response.status_code == 200
     assert response.context["failed_form"].non_field_errors()
     assert pending(world)
@@ -233,8 +239,11 @@ def test_a_request_needs_a_reason_and_a_change_and_waits_for_the_one_before(worl
 def test_the_enterprise_withdraws_its_request(world):
     ask(world, name="算了")
     client = world.client("enterprise")
-    assert client.post(page(world.enterprise, "withdraw-change/")).status_code == 302
+    assert client.post(page(world.enterprise, "withdraw-change/"), confirmed()).status_code == 302
     assert ConsentRequest.objects.get().status == ConsentStatus.WITHDRAWN
     assert (
-        world.client("district").post(page(world.enterprise, "withdraw-change/")).status_code == 403
+        world.client("district")
+        .post(page(world.enterprise, "withdraw-change/"), confirmed())
+        .status_code
+        == 403
     )
