@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms as django_forms
 from django.contrib import messages
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -389,6 +390,7 @@ class PersonDetail(ScopedDetailView):
         context["enrollments"] = (
             related_for_user(self.object, "enrollments", self.request.user)
             .select_related("cohort__enterprise")
+            .annotate(until=Coalesce("withdrawn_on", "planned_end", "cohort__planned_end"))
             .order_by("-cohort__planned_start", "pk")
         )
         audit_id_views(self.request.user, Person, [self.object], "page")
