@@ -259,7 +259,7 @@ def test_a_sorted_list_runs_a_fixed_number_of_queries(
     client.get(url)  # warm the session and the caches
     for n in range(6):
         make_enrollment(world, make_cohort(world, planned_start=dt.date(2026, 4, 1 + n)))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(15):
         response = client.get(url, {"sort": "-name" if "agreements" not in url else "number"})
     assert response.status_code == 200
 
@@ -333,5 +333,5 @@ def test_an_enterprise_page_runs_a_fixed_number_of_queries(
     for _ in range(5):
         make_mentor(world)
         make_cohort(world)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(15):
         assert client.get(world.enterprise.get_absolute_url()).status_code == 200
