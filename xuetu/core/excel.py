@@ -10,6 +10,7 @@ so that editing it keeps it text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,10 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # cannot carry.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 FORMULA_STARTS = ("=", "+", "-", "@")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Excel refuses these in a sheet's name.
+_SHEET_NAME_REFUSES = re.compile(r"[\\/*?:\[\]]")
 
 
 def clean_text(text: str) -> str:
@@ -45,12 +50,17 @@ def cell_value(value: Any) -> Any:
 
 
 def put(cell: Cell, value: Any) -> Cell:
-    """Writes `value` into `cell`; a string always as text, never as a formula."""
+    """Writes `value` into `cell`; a string always as text, never as a formula; a date as
+    an Excel date shown as yyyy-mm-dd (a reader can sort and filter by it)."""
     cell.value = value = cell_value(value)
     if isinstance(value, str):
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
     return cell
 
 
@@ -68,7 +78,7 @@ def write_xlsx(
     that looks like a formula stays a name)."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     write_row(sheet, 1, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -83,6 +93,12 @@ def write_xlsx(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def sheet_title(title: Any) -> str:
+    """A sheet's name as Excel takes it: at most 31 characters, none of \\ / * ? : [ ]."""
+    name = _SHEET_NAME_REFUSES.sub(" ", clean_text(str(title))).strip()[:31]
+    return name or "Sheet1"
 
 
 def read_rows(data: bytes) -> list[list[Any]]:

@@ -7,17 +7,21 @@ column functions for roles that do not need them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from xuetu.core.excel import write_xlsx
 from xuetu.core.jobs import JobProgress, job_handler
 from xuetu.core.models import Job
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Column = tuple[str, Callable[[Any], Any]]
 # A list's rows and columns for a user; a list that can be filtered also takes the filters
@@ -26,13 +30,20 @@ ListExport = Callable[
     ..., tuple[Any, list[Column]]
 ]  # a QuerySet, or what counts and iterates as one
 EXPORTS: dict[str, ListExport] = {}
+# A sheet's name, when it is not the rows' model's plural name (the audit log's rows are
+# described events).
+SHEET_TITLES: dict[str, StrOrPromise] = {}
 EXPORT_JOB = "export"
 AUDIT_EXPORT = "audit"
 
 
-def list_export(name: str) -> Callable[[ListExport], ListExport]:
+def list_export(
+    name: str, *, title: StrOrPromise | None = None
+) -> Callable[[ListExport], ListExport]:
     def register(function: ListExport) -> ListExport:
         EXPORTS[name] = function
+        if title is not None:
+            SHEET_TITLES[name] = title
         return function
 
     return register
@@ -52,13 +63,22 @@ def export_list(job: Job, progress: JobProgress) -> None:
         for obj in queryset.iterator(chunk_size=500):
             rows.append([column[1](obj) for column in columns])
             progress.advance()
-        data = write_xlsx([column[0] for column in columns], rows, title=name)
+        title = sheet_title_for(name, queryset)
+        data = write_xlsx([column[0] for column in columns], rows, title=title)
         message = _("%(count)d rows exported.") % {"count": len(rows)}
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     progress.finish(message, file=(f"{name}-{stamp}.xlsx", data))
 
 
-@list_export(AUDIT_EXPORT)
+def sheet_title_for(name: str, queryset: Any) -> str:
+    """The sheet's name in the reader's language: the list's own title, else the plural
+    name of its rows ("培训班", "Classes"), else the list's name."""
+    model = getattr(queryset, "model", None)
+    title = SHEET_TITLES.get(name) or (model._meta.verbose_name_plural if model else name)
+    return capfirst(str(title))
+
+
+@list_export(AUDIT_EXPORT, title=gettext_lazy("audit log"))
 def audit_export(user: Any, filters: dict[str, str] | None = None) -> tuple[Any, list[Column]]:
     """The audit log as the city bureau filtered it, in words (core.audit_labels)."""
     from xuetu.core.models import AuditEvent

@@ -12,7 +12,7 @@ problem, and a `PermissionDenied` is a 403.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django import forms
@@ -191,13 +191,69 @@ class ScopedMixin(generic.View):
         return context
 
 
+class SortColumn:
+    """One sortable column header: the link that sorts by it (the other way round when it
+    is the current order), the arrow and the `aria-sort` value of the current order."""
+
+    ARROWS: ClassVar[dict[str, str]] = {"ascending": "▲", "descending": "▼", "none": ""}
+
+    def __init__(self, key: str, current: str, params: Any) -> None:
+        self.key = key
+        self.aria = {key: "ascending", f"-{key}": "descending"}.get(current, "none")
+        params = params.copy()
+        params["sort"] = f"-{key}" if self.aria == "ascending" else key
+        self.url = f"?{params.urlencode()}"
+        self.arrow = self.ARROWS[self.aria]
+
+
+class Sorting:
+    """The sort links of a list page, by key (`sort.code` in a template); a key the list
+    does not allow has none (its header stays plain text); `sort.current`, the order shown."""
+
+    def __init__(self, keys: Iterable[str], current: str, params: Any) -> None:
+        self.current = current
+        self._columns = {key: SortColumn(key, current, params) for key in keys}
+
+    def __getitem__(self, key: str) -> SortColumn:
+        return self._columns[key]  # a KeyError lets a template try the attributes
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._columns
+
+
 class ScopedListView(ScopedMixin, generic.ListView):
-    """A searchable, filterable, paginated list of what the user may see."""
+    """A searchable, filterable, paginated list of what the user may see, sortable by the
+    keys it allows: `sort_fields` maps `?sort=<key>` (or `-<key>`) to the field paths it
+    orders by, declared on the page or, failing that, on its filterset; any other key is
+    ignored (never an arbitrary field: a masked ID number is no sort key). The pk breaks
+    ties, so paging through a sorted list shows each row once."""
 
     model: type[models.Model]  # required here, as on a detail page
     paginate_by = 25
     search_fields: tuple[str, ...] = ()
     filterset_class: type[Any] | None = None  # a django-filter FilterSet
+    sort_fields: Mapping[str, str | tuple[str, ...]] = {}
+
+    def get_sort_fields(self) -> Mapping[str, str | tuple[str, ...]]:
+        return self.sort_fields or getattr(self.filterset_class, "sort_fields", {})
+
+    def sort_key(self) -> str:
+        """The requested order when the list allows it, else "" (the list's own order)."""
+        key = self.request.GET.get("sort", "").strip()
+        return key if key.removeprefix("-") in self.get_sort_fields() else ""
+
+    def sorted(self, queryset: models.QuerySet) -> models.QuerySet:
+        key = self.sort_key()
+        if not key:
+            return queryset
+        paths = self.get_sort_fields()[key.removeprefix("-")]
+        paths = (paths,) if isinstance(paths, str) else paths
+        sign = "-" if key.startswith("-") else ""
+        return queryset.order_by(*(f"{sign}{path}" for path in paths), "pk")
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        # Sorted here, after a page's own get_queryset (which may order_by for its annotations).
+        return super().paginate_queryset(self.sorted(queryset), page_size)
 
     def get_queryset(self) -> models.QuerySet:
         queryset = super().get_queryset()
@@ -221,6 +277,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
         context["filterset"] = getattr(self, "filterset", None)
         context["query"] = self.request.GET.get("q", "")
         params = self.request.GET.copy()
+        context["sort"] = Sorting(self.get_sort_fields(), self.sort_key(), params)
         params.pop("page", None)
         context["querystring"] = params.urlencode()
         return context

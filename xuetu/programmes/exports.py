@@ -1,16 +1,18 @@
-"""The programmes lists a bureau works with, as spreadsheets (see xuetu.core.exports)."""
+"""The programmes lists a bureau works with, as spreadsheets (see xuetu.core.exports); dates
+are written as dates (core.excel gives them the yyyy-mm-dd format)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xuetu.core.exports import list_export
 from xuetu.programmes.models import Cohort, Enrollment
 from xuetu.registry.masking import PersonalView
 
 
-def date(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+def district_name(enterprise) -> str:
+    return enterprise.district.name if enterprise.district else ""
 
 
 @list_export("cohort")
@@ -22,31 +24,36 @@ def cohorts(user):
         (_("class code"), lambda c: c.code),
         (_("class name"), lambda c: c.name),
         (_("enterprise"), lambda c: c.enterprise.name),
-        (_("district"), lambda c: c.enterprise.district.name if c.enterprise.district else ""),
+        (_("district"), lambda c: district_name(c.enterprise)),
         (_("institution"), lambda c: c.institution.name),
         (_("occupation"), lambda c: f"{c.occupation.code} {c.occupation.name}"),
         (_("target level"), lambda c: c.get_target_level_display()),
-        (_("planned start"), lambda c: date(c.planned_start)),
-        (_("planned end"), lambda c: date(c.planned_end)),
+        (_("planned start"), lambda c: c.planned_start),
+        (_("planned end"), lambda c: c.planned_end),
         (_("planned headcount"), lambda c: c.planned_headcount),
         (_("status"), lambda c: c.get_status_display()),
     ]
 
 
-@list_export("enrollment")
+@list_export("enrollment", title=gettext_lazy("Rosters"))
 def enrollments(user):
     seen = PersonalView(user)
     queryset = Enrollment.objects.for_user(user).select_related(
-        "cohort__enterprise", "person", "enterprise_mentor__person", "institution_mentor__person"
+        "cohort__enterprise__district",
+        "person",
+        "enterprise_mentor__person",
+        "institution_mentor__person",
     )
     return queryset.order_by("cohort__code", "person__name", "pk"), [
         (_("class code"), lambda e: e.cohort.code),
+        (_("class name"), lambda e: e.cohort.name),
         (_("enterprise"), lambda e: e.cohort.enterprise.name),
+        (_("district"), lambda e: district_name(e.cohort.enterprise)),
         (_("full name"), lambda e: e.person.name),
         (_("resident ID number"), lambda e: seen.id_number(e.person)),
         (_("category"), lambda e: e.get_category_display()),
-        (_("labour contract start"), lambda e: date(e.contract_start)),
-        (_("labour contract end"), lambda e: date(e.contract_end)),
+        (_("labour contract start"), lambda e: e.contract_start),
+        (_("labour contract end"), lambda e: e.contract_end),
         (_("social insurance paid"), lambda e: _("yes") if e.social_insurance else _("no")),
         (
             _("enterprise mentor"),
@@ -57,5 +64,5 @@ def enrollments(user):
             lambda e: e.institution_mentor.person.name if e.institution_mentor else "",
         ),
         (_("status"), lambda e: e.get_status_display()),
-        (_("withdrawn on"), lambda e: date(e.withdrawn_on)),
+        (_("withdrawn on"), lambda e: e.withdrawn_on),
     ]

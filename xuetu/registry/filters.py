@@ -18,6 +18,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     district = SafeModelChoiceFilter(label=_("district"), queryset=District.objects.all())
     size = django_filters.ChoiceFilter(label=_("size"), choices=EnterpriseSize.choices)
     chains = SafeModelChoiceFilter(label=_("industry chain"), queryset=IndustryChain.objects.all())
+    sort_fields = {"name": "name", "uscc": "uscc", "district": "district__code", "size": "size"}
 
     class Meta:
         model = Enterprise
@@ -29,6 +30,7 @@ class InstitutionFilter(django_filters.FilterSet):
     institution_type = django_filters.ChoiceFilter(
         label=_("institution type"), choices=InstitutionType.choices
     )
+    sort_fields = {"name": "name", "district": "district__code"}
 
     class Meta:
         model = Institution

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms as django_forms
 from django.contrib import messages
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,13 @@ from xuetu.registry.models import (
     Occupation,
     Person,
 )
+
+
+def related_for_user(obj: models.Model, name: str, user: Any) -> models.QuerySet:
+    """The rows of an app above the registry that point at `obj` (its classes, agreements,
+    mentors, enrollments), as `user` may see them: reached through the reverse relation
+    `name`, so the registry imports nothing of that app and each row still passes for_user."""
+    return getattr(obj, name).for_user(user)
 
 
 class ReferenceCreate(ScopedCreateView):
@@ -178,6 +186,22 @@ class EnterpriseDetail(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["change_request"] = services.pending_facts_request(self.object)
+        user, enterprise = self.request.user, self.object
+        context["cohorts"] = (
+            related_for_user(enterprise, "cohorts", user)
+            .select_related("institution", "occupation")
+            .order_by("-planned_start", "code")
+        )
+        context["agreements"] = (
+            related_for_user(enterprise, "agreements", user)
+            .select_related("institution")
+            .order_by("-valid_from", "number")
+        )
+        context["mentors"] = (
+            related_for_user(enterprise, "mentors", user)
+            .select_related("person", "occupation")
+            .order_by("-is_active", "person__name", "pk")
+        )
         context["may_request_change"] = context["can_edit"] and not services.may_change_facts(
             self.request.user, self.object
         )
@@ -333,6 +357,13 @@ class PersonList(ScopedListView):
     def filterset_class(self) -> Any:  # type: ignore[override]
         return filters.PersonFilter if id_search_allowed(self.request.user) else None
 
+    @property
+    def sort_fields(self) -> dict[str, str]:  # type: ignore[override]
+        keys = {"name": "name", "registered_by": "registered_by__name"}
+        if id_search_allowed(self.request.user):  # a masked number is no order to probe
+            keys |= {"id_number": "id_number", "birth_date": "birth_date"}
+        return keys
+
     def get_queryset(self):
         return super().get_queryset().select_related("registered_by")
 
@@ -356,6 +387,12 @@ class PersonDetail(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["shown"] = PersonalView(self.request.user, [self.object]).fields(self.object)
+        context["enrollments"] = (
+            related_for_user(self.object, "enrollments", self.request.user)
+            .select_related("cohort__enterprise")
+            .annotate(until=Coalesce("withdrawn_on", "planned_end", "cohort__planned_end"))
+            .order_by("-cohort__planned_start", "pk")
+        )
         audit_id_views(self.request.user, Person, [self.object], "page")
         return context
 
