@@ -6,10 +6,16 @@ Every model-choice field is narrowed to what the user may see by the scoped view
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.choices import OrganisationKind
@@ -17,6 +23,7 @@ from xuetu.accounts.models import Organisation
 from xuetu.core.identifiers import parse_resident_id
 from xuetu.core.uploads import SCAN_KINDS, XLSX, check_upload, suffixes_of
 from xuetu.core.validators import EnteredDateField, LineField, TextField, date_input
+from xuetu.programmes import rules, selectors
 from xuetu.programmes.choices import (
     TRANSFER_TARGET_STATUSES,
     ApprenticeCategory,
@@ -40,14 +47,20 @@ def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return EnteredDateField(label=label, **kwargs)
 
 
-def one_choice_hidden(field: forms.ModelChoiceField) -> None:
-    """A choice with only one answer is not asked: it is filled in and hidden."""
+def one_choice_hidden(
+    field: forms.ModelChoiceField, form: forms.BaseForm | None = None, name: str = ""
+) -> None:
+    """A choice with only one answer is not asked: it is filled in and hidden. A model
+    form's own initial values (None for a new object's fields) win over the field's, so a
+    model field also needs its `form` and `name` to be chosen."""
     assert field.queryset is not None  # every form sets it
     only = list(field.queryset[:2])
     if len(only) == 1:
         # Disabled: the form takes the initial value whatever is posted.
         field.initial, field.disabled = only[0].pk, True
         field.widget = forms.HiddenInput()
+        if form is not None:
+            form.initial[name] = only[0].pk
 
 
 # Agreements ---------------------------------------------------------------------------------
@@ -199,13 +212,25 @@ class CohortForm(forms.ModelForm):
         self.fields["institution"].required = False
         if self.instance.pk:
             del self.fields["enterprise"]
+        agreement = cast(forms.ModelChoiceField, self.fields["agreement"])
+        agreement.queryset = CooperationAgreement.objects.select_related("institution")
+        agreement.label_from_instance = agreement_label  # type: ignore[method-assign,assignment]  # a label per instance
 
     def for_user(self, user) -> None:
-        """A new class is for an enterprise the user manages (the page calls this)."""
-        if "enterprise" in self.fields:
-            field = cast(forms.ModelChoiceField, self.fields["enterprise"])
-            field.queryset = Enterprise.objects.manageable_by(user)
-            one_choice_hidden(field)
+        """A new class is for an enterprise the user manages (the page calls this); with one
+        enterprise it is chosen, and so is its agreement when it has only one."""
+        if "enterprise" not in self.fields:
+            return
+        field = cast(forms.ModelChoiceField, self.fields["enterprise"])
+        field.queryset = Enterprise.objects.manageable_by(user)
+        one_choice_hidden(field, self, "enterprise")
+        if field.disabled:
+            agreements = cast(forms.ModelChoiceField, self.fields["agreement"])
+            assert agreements.queryset is not None  # set in __init__
+            agreements.queryset = agreements.queryset.filter(enterprise_id=field.initial)
+            only = list(agreements.queryset[:2])
+            if len(only) == 1 and not self.initial.get("agreement"):
+                self.initial["agreement"] = only[0].pk
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -218,6 +243,15 @@ class CohortForm(forms.ModelForm):
         # The services check the class (they run the same checks on every path); the model's
         # own validation would complain first, and about a missing code the service assigns.
         pass
+
+
+def agreement_label(agreement: CooperationAgreement) -> str:
+    """ "XY-2026-01 · 重庆工贸职业技术学院 · 2026-01-01–2028-12-31": a clerk picks an agreement
+    by its partner and period, not by its number alone."""
+    period = "–".join(
+        formats.date_format(d, "Y-m-d") for d in (agreement.valid_from, agreement.valid_to)
+    )
+    return f"{agreement.number} · {agreement.institution.name} · {period}"
 
 
 class StartForm(forms.Form):
@@ -258,6 +292,111 @@ def cohort_mentors(cohort: Cohort, kind: str):
     )
 
 
+class LeftOutNote:
+    """A mentor picker's help text: the mentors it leaves out, each with the reason, so a
+    clerk knows why someone is missing. Rendered when shown, from the picker's candidates as
+    they are then (after the page narrowed them to what the user sees)."""
+
+    def __init__(self, field: AssignableMentorField) -> None:
+        self.field = field
+
+    def __bool__(self) -> bool:
+        return bool(self.field.left_out())
+
+    def __str__(self) -> str:
+        context = {"left_out": self.field.left_out()}
+        return render_to_string("programmes/_mentors_left_out.html", context)
+
+    def __html__(self) -> str:
+        return str(self)  # the template escaped what it shows
+
+
+class OfferedMentors(ModelChoiceIterator):
+    """The choices of an `AssignableMentorField`: its candidates who may take one more."""
+
+    def __iter__(self) -> Iterator[Any]:
+        self.queryset = cast(AssignableMentorField, self.field).offered()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.queryset = cast(AssignableMentorField, self.field).offered()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        self.queryset = cast(AssignableMentorField, self.field).offered()
+        return super().__bool__()
+
+
+class AssignableMentorField(forms.ModelChoiceField):
+    """A mentor picker that offers only the candidates (its queryset, narrowed by the page to
+    what the user sees) who may take one more apprentice: qualified, with room
+    (`rules.unassignable_reason`); `assignable_for` says for which class and which
+    enrollments are leaving. The services check the same again on saving."""
+
+    iterator = OfferedMentors
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.terms: tuple[dt.date, int | None, tuple[int, ...]] | None = None
+        # The candidates last judged and the verdict: new candidates (the page narrowed
+        # them to what the user sees) are judged again.
+        self._judgement: tuple[QuerySet, set[int], list[tuple[Mentor, Any]]] | None = None
+        super().__init__(queryset=Mentor.objects.none(), **kwargs)
+
+    def assignable_for(
+        self, candidates: QuerySet, cohort: Cohort, *, leaving: Iterable[int] = ()
+    ) -> None:
+        """The policy of the class's start and its approved ratio, as `check_mentors` reads."""
+        self.terms = (cohort.planned_start, cohort.mentor_ratio_exception, tuple(leaving))
+        self.queryset = candidates
+        # Shown where the generic field template shows help; a lazy text, rendered then.
+        self.help_text = cast(str, LeftOutNote(self))
+
+    def offered(self) -> QuerySet:
+        assert self.queryset is not None  # set in __init__
+        if self.terms is None:
+            return self.queryset
+        return self.queryset.filter(pk__in=self._judged()[0])
+
+    def to_python(self, value: Any) -> Mentor | None:
+        mentor = super().to_python(value)
+        if mentor is not None and self.terms is not None and mentor.pk not in self._judged()[0]:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return mentor
+
+    def left_out(self) -> list[tuple[Mentor, Any]]:
+        return self._judged()[1] if self.terms is not None else []
+
+    def _judged(self) -> tuple[set[int], list[tuple[Mentor, Any]]]:
+        """Each candidate judged once, in a fixed number of queries however many there are."""
+        assert self.terms is not None and self.queryset is not None
+        if self._judgement is None or self._judgement[0] is not self.queryset:
+            on, ratio, leaving = self.terms
+            mentors = list(self.queryset.select_related("person"))
+            loads = selectors.mentor_loads([m.pk for m in mentors], exclude=leaving)
+            policy = selectors.current_policy(on)
+            offered: set[int] = set()
+            left_out: list[tuple[Mentor, Any]] = []
+            for mentor in mentors:
+                facts = selectors.mentor_facts(mentor, load=loads[mentor.pk])
+                reason = rules.unassignable_reason(facts, policy, ratio=ratio)
+                if reason is None:
+                    offered.add(mentor.pk)
+                else:
+                    left_out.append((mentor, reason.message))
+            self._judgement = (self.queryset, offered, left_out)
+        return self._judgement[1], self._judgement[2]
+
+
+ROLES = (
+    ("enterprise_mentor", MentorKind.ENTERPRISE),
+    ("institution_mentor", MentorKind.INSTITUTION),
+)
+
+
 class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=ApprenticeCategory.choices)
     contract_start = date_field(_("labour contract start"))
@@ -267,19 +406,15 @@ class EnrollmentCreateForm(PersonByIdMixin, forms.Form):
     social_insurance = forms.BooleanField(
         label=_("social insurance paid"), required=False, initial=True
     )
-    enterprise_mentor = forms.ModelChoiceField(
-        label=_("enterprise mentor"), queryset=Mentor.objects.none(), required=False
-    )
-    institution_mentor = forms.ModelChoiceField(
-        label=_("institution teacher"), queryset=Mentor.objects.none(), required=False
-    )
+    enterprise_mentor = AssignableMentorField(label=_("enterprise mentor"), required=False)
+    institution_mentor = AssignableMentorField(label=_("institution teacher"), required=False)
+    leaving: tuple[int, ...] = ()  # the enrollment whose place is taken (a substitution)
 
     def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        enterprise_mentor = cast(forms.ModelChoiceField, self.fields["enterprise_mentor"])
-        enterprise_mentor.queryset = cohort_mentors(cohort, MentorKind.ENTERPRISE)
-        institution_mentor = cast(forms.ModelChoiceField, self.fields["institution_mentor"])
-        institution_mentor.queryset = cohort_mentors(cohort, MentorKind.INSTITUTION)
+        for role, kind in ROLES:
+            field = cast(AssignableMentorField, self.fields[role])
+            field.assignable_for(cohort_mentors(cohort, kind), cohort, leaving=self.leaving)
 
 
 # Enrollments: changes after approval -------------------------------------------------------
@@ -303,19 +438,21 @@ class ResumeForm(forms.Form):
 
 class ChangeMentorForm(forms.Form):
     kind = forms.ChoiceField(label=_("role"), choices=MentorKind.choices)
-    mentor = forms.ModelChoiceField(label=_("new mentor"), queryset=Mentor.objects.none())
+    mentor = AssignableMentorField(label=_("new mentor"))
     effective_date = date_field(_("effective date"))
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cohort = enrollment.cohort
-        cast(forms.ModelChoiceField, self.fields["mentor"]).queryset = (
+        candidates = (
             Mentor.objects.filter(
                 organisation_id__in=[cohort.enterprise_id, cohort.institution_id], is_active=True
             )
             .select_related("person")
             .order_by("kind", "person__name")
         )
+        field = cast(AssignableMentorField, self.fields["mentor"])
+        field.assignable_for(candidates, cohort, leaving=[enrollment.pk])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -329,15 +466,11 @@ class ChangeMentorForm(forms.Form):
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label=_("to the class"), queryset=Cohort.objects.none())
     effective_date = date_field(_("effective date"))
-    enterprise_mentor = forms.ModelChoiceField(
-        label=_("enterprise mentor in the new class"),
-        queryset=Mentor.objects.none(),
-        required=False,
+    enterprise_mentor = AssignableMentorField(
+        label=_("enterprise mentor in the new class"), required=False
     )
-    institution_mentor = forms.ModelChoiceField(
-        label=_("institution teacher in the new class"),
-        queryset=Mentor.objects.none(),
-        required=False,
+    institution_mentor = AssignableMentorField(
+        label=_("institution teacher in the new class"), required=False
     )
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
@@ -357,16 +490,16 @@ class TransferForm(forms.Form):
             .order_by("-planned_start")
         )
         cast(forms.ModelChoiceField, self.fields["to"]).queryset = targets
-        for role, kind in (
-            ("enterprise_mentor", MentorKind.ENTERPRISE),
-            ("institution_mentor", MentorKind.INSTITUTION),
-        ):
-            of_targets = Mentor.objects.filter(kind=kind).filter(
+        # Judged as for the first target class (the latest); the service judges the chosen.
+        first = targets.first() or source
+        for role, kind in ROLES:
+            of_targets = Mentor.objects.filter(kind=kind, is_active=True).filter(
                 Q(appointments__cohort__in=targets)
                 | Q(pk__in=Enrollment.objects.filter(cohort__in=targets).values(f"{role}_id"))
             )
-            field = cast(forms.ModelChoiceField, self.fields[role])
-            field.queryset = of_targets.distinct().select_related("person")
+            field = cast(AssignableMentorField, self.fields[role])
+            candidates = of_targets.distinct().select_related("person")
+            field.assignable_for(candidates, first, leaving=[enrollment.pk])
 
 
 class SubstituteForm(EnrollmentCreateForm):
@@ -375,6 +508,7 @@ class SubstituteForm(EnrollmentCreateForm):
     effective_date = date_field(_("effective date"))
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        self.leaving = (enrollment.pk,)  # the withdrawn apprentice's mentors have their place
         super().__init__(*args, cohort=enrollment.cohort, **kwargs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -183,6 +184,12 @@ class CooperationAgreement(HasPage, models.Model):
         return self.confirmed and self.valid_from <= start and end <= self.valid_to
 
 
+MENTOR_ROLE_WORDS: dict[str, Any] = {  # lazy texts
+    MentorKind.ENTERPRISE: _("enterprise mentor"),
+    MentorKind.INSTITUTION: _("institution teacher"),
+}
+
+
 class MentorQuerySet(ScopedQuerySet):
     """Who reaches these rows: programmes.access."""
 
@@ -253,7 +260,9 @@ class Mentor(HasPage, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name} ({self.get_kind_display()})"
+        # "刘铁军 · 企业导师" / "刘铁军 · enterprise mentor": the name, then the role in the
+        # reader's language only (a picker shows this).
+        return f"{self.person.name} · {MENTOR_ROLE_WORDS.get(self.kind, self.kind)}"
 
 
 class AppointmentQuerySet(ScopedQuerySet):

@@ -401,6 +401,50 @@ def capacity_problems(
     return [Problem("mentor_over_capacity", message, "mentor")]
 
 
+def capacity_setting_problems(kind: str, capacity: int | None, policy: Policy) -> list[Problem]:
+    """An enterprise mentor's own capacity may lower the policy's ratio, never raise it: a
+    higher figure is refused, not quietly cut (a class's approved exception is the reviewer's,
+    on the class). A teacher's capacity is the institution's own."""
+    limit = policy.mentor_max_apprentices
+    if kind != MentorKind.ENTERPRISE or capacity is None or capacity <= limit:
+        return []
+    message = say(
+        _(
+            "The policy allows at most %(limit)s apprentices per enterprise mentor; enter "
+            "%(limit)s or fewer, or leave it empty."
+        ),
+        limit=limit,
+    )
+    return [Problem("mentor_capacity_above_limit", message, "capacity")]
+
+
+def unassignable_reason(
+    mentor: MentorFacts, policy: Policy, *, ratio: int | None = None
+) -> Problem | None:
+    """Why a picker leaves `mentor` out, in a few words a clerk reads beside the name: the
+    first of `mentor_problems` and `capacity_problems` (one more apprentice) that fails, with
+    the same code; None when the mentor can take one more."""
+    if mentor_problems(mentor, policy):
+        return Problem("mentor_unqualified", _unqualified_words(mentor, policy), None)
+    if capacity_problems(mentor, policy, adding=1, ratio=ratio):
+        limit = mentor_limit(mentor.kind, mentor.capacity, policy, ratio=ratio)
+        message = say(_("already mentors %(limit)s apprentices, the limit"), limit=limit)
+        return Problem("mentor_over_capacity", message, None)
+    return None
+
+
+def _unqualified_words(mentor: MentorFacts, policy: Policy) -> Any:  # a lazy str
+    if not mentor.is_active:
+        return _("no longer active")
+    if mentor.certificate_level is None:
+        return _("no vocational qualification or skill level certificate")
+    return say(
+        _("certificate at level %(held)s; level %(level)s or higher is needed"),
+        held=mentor.certificate_level,
+        level=policy.mentor_min_level,
+    )
+
+
 # The whole filing ----------------------------------------------------------------------------
 MENTOR_ROLES = (
     ("enterprise_mentor", MentorKind.ENTERPRISE, _("No enterprise mentor.")),

@@ -141,7 +141,7 @@ def test_the_audit_page_runs_as_many_queries_for_50_events_as_for_5(
     assert len(entries) == 50
     # Each letter's mentor is named, not numbered, and each letter links to its mentor's page.
     assert all(e.object_url and not e.object_url.startswith("?") for e in entries)
-    mentors = [c.after for e in entries for c in e.changes if c.after and "(" in c.after]
+    mentors = [c.after for e in entries for c in e.changes if c.after and " · " in c.after]
     assert len(mentors) == 50
 
 

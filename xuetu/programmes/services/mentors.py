@@ -15,10 +15,10 @@ from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import CHANGE
 from xuetu.core.audit import audit_record
 from xuetu.core.services import apply_changes, create_numbered, lock, record_create, record_update
-from xuetu.programmes import documents
+from xuetu.programmes import documents, rules
 from xuetu.programmes.choices import MentorKind
 from xuetu.programmes.models import Appointment, Cohort, Mentor, verification_code
-from xuetu.programmes.services.common import require_manager, require_party
+from xuetu.programmes.services.common import current_policy, require_manager, require_party
 from xuetu.registry.models import Occupation, Person
 
 MENTOR_FIELDS = (
@@ -74,15 +74,25 @@ def mentor_update(*, by: User | None, mentor: Mentor, **fields: Any) -> Mentor:
     require_party(by, CHANGE, mentor)
     with transaction.atomic():
         lock(mentor)
+        capacity_before = mentor.capacity
         apply_changes(mentor, fields, editable=MENTOR_FIELDS)
-        _check_mentor(mentor)
+        # A capacity recorded before the policy's limit was checked here stays until it is
+        # edited: deactivating such a mentor is not refused over it.
+        _check_mentor(mentor, capacity_set=mentor.capacity != capacity_before)
         return record_update(by=by, instance=mentor, organisation=mentor.organisation)
 
 
-def _check_mentor(mentor: Mentor) -> None:
+def _check_mentor(mentor: Mentor, *, capacity_set: bool = True) -> None:
     """An enterprise appoints mentors and an institution teachers; a recognition without a
-    reason and an approver is not a recognition (the audit found "rented teachers")."""
+    reason and an approver is not a recognition (the audit found "rented teachers"); a
+    capacity above the policy's ratio is refused, not cut to it. A mentor who does not
+    qualify may be recorded (someone to be mentor once certified): the pickers leave them out
+    and assigning them is refused (`rules.mentor_problems`)."""
     errors: dict[str, Any] = {}
+    if capacity_set:
+        policy = current_policy(timezone.localdate())
+        for problem in rules.capacity_setting_problems(mentor.kind, mentor.capacity, policy):
+            errors["capacity"] = problem.message
     is_institution = mentor.organisation.kind == "institution"
     if (mentor.kind == MentorKind.INSTITUTION) != is_institution:
         errors["kind"] = _("Enterprises appoint mentors; institutions appoint teachers.")

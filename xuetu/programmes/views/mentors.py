@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.core.problems import say
 from xuetu.core.views import (
     ObjectFormView,
     ScopedCreateView,
@@ -17,6 +19,7 @@ from xuetu.core.views import (
     ScopedDownloadView,
     ScopedListView,
     ScopedUpdateView,
+    ServiceFormMixin,
     any_manager,
     file_response,
     visible_to,
@@ -64,6 +67,7 @@ class MentorDetail(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         mentor = self.object
         set_loads([mentor])
+        context["not_assignable"] = not_assignable(mentor)
         context["appointments"] = (
             visible_to(Appointment, self.request.user)
             .filter(mentor=mentor)
@@ -79,7 +83,31 @@ class MentorDetail(ScopedDetailView):
         return context
 
 
-class MentorCreate(ScopedCreateView):
+def not_assignable(mentor: Mentor) -> list:
+    """Why no picker offers `mentor` whatever their load: `rules.mentor_problems`."""
+    policy = selectors.current_policy(timezone.localdate())
+    return rules.mentor_problems(selectors.mentor_facts(mentor), policy)
+
+
+class SavedMentor(ServiceFormMixin):
+    """A saved mentor who does not qualify is kept (someone to be mentor once certified), and
+    the page says plainly that no picker offers them yet, and why."""
+
+    def succeeded(self, result: Mentor) -> HttpResponse:
+        for problem in not_assignable(result):
+            message = say(
+                _(
+                    "Saved, but %(name)s cannot be assigned to apprentices until this "
+                    "changes: %(reason)s"
+                ),
+                name=result.person.name,
+                reason=problem.message,
+            )
+            messages.warning(self.request, message)
+        return super().succeeded(result)
+
+
+class MentorCreate(SavedMentor, ScopedCreateView):
     """A mentor named by ID number and name; someone new is registered in the same step."""
 
     model = Mentor
@@ -88,7 +116,7 @@ class MentorCreate(ScopedCreateView):
     service = services.mentor_create_with_person
 
 
-class MentorEdit(ScopedUpdateView):
+class MentorEdit(SavedMentor, ScopedUpdateView):
     model = Mentor
     form_class = forms.MentorForm
     service = services.mentor_update
