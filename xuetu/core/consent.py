@@ -111,7 +111,7 @@ def consent_request(
     try:
         with transaction.atomic():
             record_create(by=by, instance=request, organisation=organisation)
-            what = {"org": organisation.name, "what": str(declared.label)}
+            what = {"org": organisation.name, "what": declared.label}  # a label: kept as its id
             notify(
                 kind="consent.requested",
                 recipients=declared.deciders(about),
@@ -144,7 +144,7 @@ def _decide(request: ConsentRequest, *, by: Any, to: str, comment: str) -> Conse
         if to == S.GRANTED:
             declared.grant(subject, request.payload, by)
         if request.requested_by is not None:
-            params = {"what": str(declared.label), "comment": comment}
+            params = {"what": declared.label, "comment": comment}
             notify(
                 kind=f"consent.{to}",
                 recipients=[request.requested_by],

@@ -19,10 +19,12 @@ from django.core.files.base import ContentFile
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from xuetu.core.models import Job, JobState
+from xuetu.core.notices import freeze
 from xuetu.core.uploads import job_upload_delete
 
 logger = logging.getLogger(__name__)
@@ -53,10 +55,11 @@ class JobProgress:
     ) -> None:
         self.job, self.stream, self.step = job, stream, step
 
-    def start(self, total: int, message: str = "") -> None:
-        self.job.total, self.job.done, self.job.message = total, 0, message
+    def start(self, total: int, message: str | Promise = "") -> None:
+        self.job.total, self.job.done = total, 0
+        self._say(message)
         self.job.state = JobState.RUNNING
-        self._publish("total", "done", "message", "state")
+        self._publish("total", "done", "message", "stored_message", "state")
         self._draw()
 
     def advance(self, count: int = 1) -> None:
@@ -79,18 +82,30 @@ class JobProgress:
                 self.stream.write(line)
             self.stream.flush()
 
-    def refuse(self, message: str) -> None:
-        """The job's input is refused as a whole (a file too big or too oddly shaped to
-        read): the job fails with `message`, whatever the handler reports after."""
-        self.job.state, self.job.message = JobState.FAILED, message
-        self._publish("state", "message")
+    def _say(self, message: str | Promise) -> None:
+        # Kept as an id and parameters for each reader, and as said in the owner's language
+        # (the handler runs in it) for the admin and the log.
+        self.job.message, self.job.stored_message = str(message), freeze(message) or None
+
+    def refuse(self, message: str | Promise) -> None:
+        """The job's input is refused as a whole (a file too big, of the wrong kind, without
+        the columns it needs): the job fails with `message`, whatever the handler reports
+        after."""
+        self.job.state = JobState.FAILED
+        self._say(message)
+        self._publish("state", "message", "stored_message")
 
     def finish(
-        self, message: str = "", *, result: Any = None, file: tuple[str, bytes] | None = None
+        self,
+        message: str | Promise = "",
+        *,
+        result: Any = None,
+        file: tuple[str, bytes] | None = None,
     ):
         if self.job.state != JobState.FAILED:  # a refused job stays failed
             self.job.state = JobState.DONE
-        self.job.message, self.job.result = message, result
+        self._say(message)
+        self.job.result = result
         self.job.done = self.job.total
         if file is not None:
             self.job.result_file.save(file[0], ContentFile(file[1]), save=False)
@@ -98,6 +113,20 @@ class JobProgress:
         self._draw()
         if self.stream is not None:
             self.stream.write("\n")
+
+
+def job_result_file(job: Job) -> tuple[str, bytes]:
+    """The job's file for whoever downloads it: an import's error copy has its error column
+    in the downloader's language (the language active now)."""
+    from xuetu.core.imports.report import error_workbook_in_language
+
+    name = job.result_file.name.rsplit("/", 1)[-1]
+    with job.result_file.open("rb") as stored:
+        data = stored.read()
+    problems = (job.result or {}).get("problems") if isinstance(job.result, dict) else None
+    if problems and name.endswith(".xlsx"):
+        data = error_workbook_in_language(data, problems)
+    return name, data
 
 
 def terminal_bar(done: int, total: int, width: int = 30) -> str:
@@ -122,13 +151,14 @@ def job_run(job: Job, *, stream: IO[str] | OutputWrapper | None = None) -> Job:
     progress = JobProgress(job, stream=stream)
     try:
         HANDLERS[job.kind](job, progress)
-    except Exception as error:
-        # A failed job says why on its page, in its owner's language; the traceback goes
-        # to the log.
+    except Exception:
+        # Users read that it failed and what to do; what went wrong (a traceback, SQL, a
+        # path) goes to the log only.
         logger.exception("job %s failed", job.pk)
         with override(job_language(job)):
-            job.state, job.message = JobState.FAILED, str(error)[:2000]
-        job.save(update_fields=["state", "message", "updated_at"])
+            job.state, job.message = JobState.FAILED, str(CRASHED)
+        job.stored_message = freeze(CRASHED)
+        job.save(update_fields=["state", "message", "stored_message", "updated_at"])
     finally:
         job_upload_delete(job)
     return job
@@ -140,6 +170,10 @@ def job_language(job: Job) -> str:
     return str(job.params.get("language") or settings.LANGUAGE_CODE)
 
 
+CRASHED = _(
+    "The job stopped because of an error on our side. Try again; if it fails again, give "
+    "the support team the job's number."
+)
 STOPPED = _(
     "This job stopped without finishing, perhaps because the server restarted. Start it again."
 )
@@ -157,7 +191,13 @@ def jobs_fail_stuck(*, older_than: dt.timedelta) -> int:
             message = str(STOPPED)
         # Only if it is still stuck: a job that moved meanwhile is left alone.
         moved = Job.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at)
-        if moved.update(state=JobState.FAILED, message=message, updated_at=timezone.now()):
+        changed = moved.update(
+            state=JobState.FAILED,
+            message=message,
+            stored_message=freeze(STOPPED),
+            updated_at=timezone.now(),
+        )
+        if changed:
             job_upload_delete(job)
             count += 1
     return count

@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -108,7 +109,10 @@ class Job(models.Model):
     )
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True)  # as said in the owner's language
+    # The same message as an id and parameters, rendered in each reader's language; empty on
+    # jobs from before, whose `message` is shown as it is.
+    stored_message = models.JSONField(_("stored message"), null=True, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
@@ -130,9 +134,45 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.state == JobState.DONE:
+        if self.finished:  # a failed job's bar is full (and red): there is nothing left to do
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def text(self) -> str:
+        """The job's message in the language active now."""
+        from xuetu.core.notices import message_text
+
+        if self.stored_message is None:
+            return self.message
+        return message_text(self.stored_message)
+
+    @property
+    def nothing_imported(self) -> bool:
+        """An import that stored nothing because of its file or its rows."""
+        result = self.result if isinstance(self.result, dict) else {}
+        if "problems" not in result:  # not an import, or one that stopped before its report
+            return False
+        return self.state == JobState.FAILED or not (result.get("ok") or result.get("imported"))
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """The import report's rows with each message in the language active now."""
+        from xuetu.core.notices import message_text
+
+        result = self.result if isinstance(self.result, dict) else {}
+        rows = result.get("problems") or []
+        return [
+            row | {"message": message_text(row.get("text", row.get("message")))} for row in rows
+        ]
+
+    @property
+    def missing_columns(self) -> str:
+        """The required columns a refused file lacks, named in the language active now."""
+        from xuetu.core.notices import message_text
+
+        result = self.result if isinstance(self.result, dict) else {}
+        return message_text(result.get("missing") or [])
 
     @property
     def label(self):

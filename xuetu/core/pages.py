@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django import forms
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xuetu.core.audit_labels import describe, object_types_with_events
 from xuetu.core.exports import AUDIT_EXPORT, EXPORT_JOB, EXPORTS
-from xuetu.core.jobs import job_create, job_enqueue
+from xuetu.core.jobs import job_create, job_enqueue, job_result_file
 from xuetu.core.models import AuditEvent, Job
 from xuetu.core.validators import EnteredDateField
 from xuetu.core.views import ScopedListView, city_only, nobody, scoped_object, visible_to
@@ -112,8 +113,8 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = scoped_object(request.user, visible_to(Job, request.user), pk=pk)
     if not job.result_file:
         raise Http404
-    name = job.result_file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+    name, data = job_result_file(job)  # an import's error copy in the downloader's language
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
 
 
 @require_POST

@@ -118,7 +118,7 @@ class PersonByIdMixin(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
-    person_name = LineField(label=_("name"), max_length=60)
+    person_name = LineField(label=_("full name"), max_length=60)
 
     def clean_id_number(self) -> str:
         return parse_resident_id(self.cleaned_data["id_number"]).number

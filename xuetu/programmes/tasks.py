@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from xuetu.accounts.models import User
 from xuetu.core.imports import ImportFileError, error_workbook
 from xuetu.core.jobs import JobProgress, job_create, job_enqueue, job_handler
 from xuetu.core.models import Job
+from xuetu.core.notices import freeze
 from xuetu.core.problems import Refused
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.roster import roster_check_can_import, roster_import
@@ -82,23 +84,38 @@ def _import(job: Job, progress: JobProgress, *, by: User, cohort: Cohort, data: 
             progress=progress,
         )
     except (ImportFileError, Refused, PermissionDenied, Http404) as error:
+        # The file or the class was refused as a whole: nothing was imported, and the job
+        # says so as a failure (red), naming the required columns the file lacks.
         message = _refusal(error)
-        progress.finish(message, result=_refused_result(message))
+        progress.refuse(message)
+        progress.finish(message, result=_refused_result(message, error))
         return
     report = None
     if not result.ok:
         stem = PurePath(job.params.get("filename") or "roster").stem
         report = (f"{stem}-errors.xlsx", error_workbook(data, result))
-    progress.finish(result.summary(), result=result.as_dict(), file=report)
+    progress.finish(result.summary_message(), result=result.as_dict(), file=report)
 
 
-def _refusal(error: Exception) -> str:
+def _refusal(error: Exception) -> str | Promise:
+    if isinstance(error, ImportFileError):
+        return error.message
     if isinstance(error, Refused):
-        return "; ".join(str(problem.message) for problem in error.problems)
+        messages = [problem.message for problem in error.problems]
+        return messages[0] if len(messages) == 1 else "; ".join(str(m) for m in messages)
     # Membership may have changed since the upload; Http404 says nothing, on purpose.
-    return str(error) or str(_("You may not import into this class."))
+    return _("You may not import into this class.")
 
 
-def _refused_result(message: str) -> dict[str, Any]:
-    """The file or the class was refused as a whole: no row was looked at."""
-    return {"ok": False, "error": message, "rows": 0, "imported": 0, "problems": []}
+def _refused_result(message: str | Promise, error: Exception) -> dict[str, Any]:
+    """No row was looked at; `missing` (stored per language) names the columns to add."""
+    missing = error.missing if isinstance(error, ImportFileError) else ""
+    return {
+        "ok": False,
+        "error": freeze(message),
+        "code": getattr(error, "code", "") or "",
+        "missing": freeze(missing) if missing else None,
+        "rows": 0,
+        "imported": 0,
+        "problems": [],
+    }

@@ -87,7 +87,7 @@ def run_import(
     except FileRefused as refused:
         refuse = getattr(progress, "refuse", None)
         if refuse is not None:
-            refuse(str(refused))
+            refuse(refused.message)
         raise
     progress.start(len(sheet.rows), str(spec.texts.working))
     # Tens of thousands of live objects and no garbage among them: the cyclic collector's

@@ -17,8 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xuetu.core.excel import put, write_row
 from xuetu.core.imports.result import ImportResult
-from xuetu.core.imports.rows import RowProblem
-from xuetu.core.imports.sheet import Upload, upload_bytes
+from xuetu.core.imports.rows import WARNING, RowProblem
+from xuetu.core.imports.sheet import HEADER_SEARCH_ROWS, Upload, upload_bytes
+from xuetu.core.notices import message_text
 from xuetu.core.problems import say
 
 ERROR_HEADER = "错误 / Errors"
@@ -35,7 +36,8 @@ def error_workbook(data: Upload, result: ImportResult) -> bytes:
     column = _error_column(sheet, header_row)
     _clear_previous_report(sheet, column, header_row)
     for row_number, problems in _by_row(result.problems).items():
-        cell = put(sheet.cell(row_number, column), "\n".join(_line(p) for p in problems))
+        lines = (_line(p.header, p.message, p.is_error) for p in problems)
+        cell = put(sheet.cell(row_number, column), "\n".join(lines))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         for problem in problems:
             if problem.is_error and problem.column in result.sheet.columns:
@@ -85,8 +87,41 @@ def _by_row(problems: list[RowProblem]) -> dict[int, list[RowProblem]]:
     return dict(sorted(rows.items()))
 
 
-def _line(problem: RowProblem) -> Any:
-    text = say(_("%(column)s: %(problem)s"), column=problem.header, problem=problem.message)
-    if problem.is_error:
+def _line(header: str, message: Any, is_error: bool) -> str:
+    text = say(_("%(column)s: %(problem)s"), column=header, problem=message)
+    if is_error:
         return str(text)
     return str(say(_("Warning: %(text)s"), text=text))
+
+
+def error_workbook_in_language(data: bytes, problems: list[dict[str, Any]]) -> bytes:
+    """A stored error copy with its error column written again in the language active now
+    (the report of a job, whose `problems` keep each message as an id and parameters), so
+    whoever downloads it reads it in their language. The red cells stay as they are."""
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    found = _find_error_header(sheet)
+    if found is None:
+        return data
+    header_row, column = found
+    for row in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
+        row[0].value = None
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for problem in problems:
+        message = message_text(problem.get("text", problem.get("message", "")))
+        line = _line(problem.get("column", ""), message, problem.get("level") != WARNING)
+        by_row[int(problem["row"])].append(line)
+    for number, lines in by_row.items():
+        cell = put(sheet.cell(number, column), "\n".join(lines))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _find_error_header(sheet: Worksheet) -> tuple[int, int] | None:
+    for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS):
+        for cell in row:
+            if cell.value == ERROR_HEADER:
+                return cell.row, cell.column
+    return None

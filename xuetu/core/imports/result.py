@@ -67,14 +67,18 @@ class ImportResult:
         return [problem.as_dict() for problem in ordered]
 
     def summary(self) -> str:
+        return str(self.summary_message())
+
+    def summary_message(self) -> Promise:
+        """The summary, still lazy: a job stores it as its id and parameters."""
         if not self.ok:
             rows = len({p.row for p in self.errors})
             text = _("Nothing was imported: %(count)s problems in %(rows)s rows.")
-            return str(say(text, count=len(self.errors), rows=rows))
+            return say(text, count=len(self.errors), rows=rows)
         if self.dry_run:
             text = _("All %(count)s rows are valid; nothing was imported (trial run).")
-            return str(say(text, count=self.rows))
-        return str(say(self.texts.imported, count=self.imported))
+            return say(text, count=self.rows)
+        return say(self.texts.imported, count=self.imported)
 
     def as_dict(self) -> dict[str, Any]:
         """The job's result: plain JSON, rendered in the active language."""

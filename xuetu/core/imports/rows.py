@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
 from xuetu.core.imports.cells import CellError, shown
+from xuetu.core.notices import freeze
 from xuetu.core.problems import Problem, say
 
 if TYPE_CHECKING:
@@ -23,11 +24,12 @@ REPORT_CHARS = 100  # of a cell's value in the report: enough to find it, never 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be used (not an xlsx, corrupt, too big, no header row,
-    required columns missing): no row was looked at."""
+    required columns missing): no row was looked at. `missing` names the required columns
+    the file lacks, when that is why."""
 
-    def __init__(self, message: str | Promise, *, code: str) -> None:
+    def __init__(self, message: str | Promise, *, code: str, missing: str | Promise = "") -> None:
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.missing = message, code, missing
 
     def __str__(self) -> str:
         return str(self.message)
@@ -61,6 +63,7 @@ class RowProblem:
             "row": self.row,
             "column": self.header,
             "message": str(self.message),
+            "text": freeze(self.message),  # the message again, for any reader's language
             "value": self.value,
             "field": self.column,
             "code": self.code,

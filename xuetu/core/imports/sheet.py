@@ -20,18 +20,22 @@ an .xlsx, is damaged or lacks its header raises `ImportFileError`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Union
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override, pgettext
 
 from xuetu.core.imports.cells import CELL_CHARS, is_blank
 from xuetu.core.imports.child import Outcome, run_parser
-from xuetu.core.imports.columns import Columns
+from xuetu.core.imports.columns import Column, Columns
 from xuetu.core.imports.guard import CORRUPT, Bounds, check_archive
 from xuetu.core.imports.rows import FileRefused, ImportFileError
+from xuetu.core.notices import in_languages
 from xuetu.core.problems import say
 
 Upload = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime alias)
@@ -140,6 +144,18 @@ def _too_large_to_read() -> Promise:
     )
 
 
+def column_names(columns: Iterable[Column]) -> Promise:
+    """The columns' names as a list in the reader's language (in Chinese their headers, in
+    English their keys, as `Column.label`), kept for each language so a stored message can
+    say them to every reader."""
+    chosen = list(columns)
+    names = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            names[code] = pgettext("list separator", ", ").join(c.label() for c in chosen)
+    return in_languages(names)
+
+
 def _no_header(columns: Columns) -> ImportFileError:
     first = columns.all[:2]
     message = say(
@@ -150,7 +166,8 @@ def _no_header(columns: Columns) -> ImportFileError:
         headers=", ".join(c.header for c in first),
         keys=", ".join(c.key for c in first),
     )
-    return ImportFileError(message, code="no_header")
+    required = [column for column in columns if column.required]
+    return ImportFileError(message, code="no_header", missing=column_names(required))
 
 
 def _locate(table: Table, declared: Columns) -> Sheet:
@@ -174,10 +191,11 @@ def _map_headers(values: list[Any], declared: Columns) -> tuple[dict[str, int], 
             message = say(_("The column %(header)s appears twice."), header=str(value).strip())
             raise ImportFileError(message, code="duplicate_column")
         columns[key], headers[key] = index, str(value).strip()
-    missing = [f"{c.header} ({c.key})" for c in declared if c.required and c.key not in columns]
+    missing = [c for c in declared if c.required and c.key not in columns]
     if missing:
-        message = say(_("Required columns are missing: %(columns)s."), columns=", ".join(missing))
-        raise ImportFileError(message, code="missing_columns")
+        names = column_names(missing)
+        message = say(_("Required columns are missing: %(columns)s."), columns=names)
+        raise ImportFileError(message, code="missing_columns", missing=names)
     return columns, headers
 
 

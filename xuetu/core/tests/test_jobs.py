@@ -33,11 +33,12 @@ def test_the_progress_partial_polls_until_the_job_finishes(world):
 
 
 @pytest.mark.django_db
-def test_a_failing_job_records_why(world):
+def test_a_failing_job_says_it_failed_and_keeps_the_error_for_the_log(world, caplog):
     job = job_create(by=world.users["bureau"], kind="export", params={"list": "nope"})
     job_run(job)
     job.refresh_from_db()
-    assert job.state == JobState.FAILED and "nope" in job.message
+    assert job.state == JobState.FAILED and job.text and "nope" not in job.message
+    assert "no export for nope" in caplog.text
 
 
 @pytest.mark.django_db

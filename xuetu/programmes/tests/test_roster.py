@@ -427,7 +427,10 @@ def test_a_file_without_a_required_column_is_refused_as_a_whole(setting):
     with pytest.raises(ImportFileError) as refused:
         run(setting, xlsx([good_row(0)], headers))
     assert refused.value.code == "missing_columns"
-    assert "学徒类别" in str(refused.value)
+    with override("zh-hans"):
+        assert "学徒类别" in str(refused.value) and str(refused.value.missing) == "学徒类别"
+    with override("en"):
+        assert str(refused.value.missing) == "category"
 
 
 def empty_workbook() -> bytes:
@@ -711,11 +714,14 @@ def test_the_job_of_a_bad_file_reports_rows_and_offers_the_marked_copy(
     assert enrolled_count(setting) == 1
 
 
-def test_the_job_of_an_unreadable_file_says_why(setting, django_capture_on_commit_callbacks):
+def test_the_job_of_an_unreadable_file_fails_and_says_why(
+    setting, django_capture_on_commit_callbacks
+):
     job = start_job(setting, b"not a spreadsheet", django_capture_on_commit_callbacks)
     assert job.result is not None
-    assert job.state == JobState.DONE and not job.result["ok"] and job.result["error"]
-    assert job.message == job.result["error"]
+    assert job.state == JobState.FAILED and not job.result["ok"] and job.result["error"]
+    assert job.result["code"] == "not_xlsx" and job.nothing_imported
+    assert job.message == job.text and job.text
 
 
 # Who may import ------------------------------------------------------------------------------
