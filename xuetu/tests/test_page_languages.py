@@ -11,10 +11,12 @@ English name (districts, occupations, industry chains) must show it in English."
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from collections import deque
 from html.parser import HTMLParser
+from pathlib import Path
 from pprint import pformat
 from urllib.parse import urldefrag, urlsplit
 
@@ -23,10 +25,14 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
+from django.utils import translation
 from django.utils.translation import trans_real
+from openpyxl import Workbook
 
 from xuetu.accounts.models import User
 from xuetu.core.bilingual import Bilingual
+from xuetu.programmes.choices import CohortStatus
+from xuetu.programmes.models import Cohort
 
 DEMO_USERS = ("bureau", "district", "enterprise", "school", "mentor", "apprentice")
 PAGES_PER_USER = 60  # enough to reach every kind of page each user has, breadth first
@@ -198,8 +204,29 @@ def by_words(left: dict[tuple[str, str], list[str]]) -> dict[str, list[str]]:
     }
 
 
+def imports_in_chinese() -> None:
+    """Two roster imports the enterprise ran in Chinese, one with row errors and one that
+    failed (no usable header): their reports are pages the enterprise reaches from home."""
+    from xuetu.programmes.tasks import roster_import_start
+    from xuetu.tests.test_phone_screens import roster_file
+
+    user = User.objects.get(username="enterprise")
+    cohort = Cohort.objects.filter(
+        status=CohortStatus.DRAFT, enterprise__memberships__user=user
+    ).first()
+    workbook = Workbook()
+    workbook.active.append(["name", "foo"])
+    unusable = io.BytesIO()
+    workbook.save(unusable)
+    for data in (roster_file(), unusable.getvalue()):
+        roster_import_start(
+            by=user, cohort=cohort, filename="名单.xlsx", data=data, language="zh-hans"
+        )
+
+
 def every_page(language: str, broken: dict[str, int] | None = None) -> dict[tuple[str, str], str]:
     call_command("seed_demo", stdout=io.StringIO())
+    imports_in_chinese()
     pages = {}
     for username in DEMO_USERS:
         refused: dict[str, int] = {}
@@ -208,6 +235,8 @@ def every_page(language: str, broken: dict[str, int] | None = None) -> dict[tupl
             broken.update({f"{username} {path}": code for path, code in refused.items()})
         assert len(reached) > 3, (username, list(reached))
         pages.update({(username, path): text for path, text in reached.items()})
+    jobs = [path for user, path in pages if user == "enterprise" and path.startswith("/jobs/")]
+    assert len(jobs) >= 2, "the import reports are reached from the enterprise's home"
     return pages
 
 
@@ -229,3 +258,62 @@ def test_every_page_each_demo_user_reaches_reads_in_chinese_without_english_but_
     words = translated_words()
     stray = by_words({page: english_left(text, data, words) for page, text in pages.items()})
     assert not stray, "English on Chinese pages:\n" + pformat(stray, width=100)
+
+
+# Notices and job messages ------------------------------------------------------------------
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+
+
+def catalogue_entries(path: Path) -> list[dict[str, str | bool]]:
+    """The entries of a .po file: msgid, msgstr (the first form of a plural) and whether it is
+    marked fuzzy. Enough of the format for a check; the header entry is left out."""
+    entries: list[dict[str, str | bool]] = []
+    entry: dict[str, str | bool] = {}
+    key = ""
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if entry.get("msgid"):
+                entries.append(entry)
+            entry, key = {}, ""
+        elif line.startswith("#,") and "fuzzy" in line:
+            entry["fuzzy"] = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            if key:
+                entry[key] = str(entry.get(key, "")) + ast.literal_eval(line)
+        else:
+            name, _, value = line.partition(" ")
+            key = {"msgstr[0]": "msgstr"}.get(name, name)
+            if key in ("msgid", "msgstr", "msgctxt"):
+                entry[key] = ast.literal_eval(value)
+            else:
+                key = ""  # msgid_plural, msgstr[1] …: not needed
+    return entries
+
+
+def test_every_message_the_project_says_has_its_chinese():
+    """Pages, notices, job messages, import summaries and row errors all come from the one
+    catalogue: none of its entries may lack a Chinese text or keep a guessed (fuzzy) one."""
+    entries = catalogue_entries(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 500
+    missing = [e["msgid"] for e in entries if not e.get("msgstr")]
+    fuzzy = [e["msgid"] for e in entries if e.get("fuzzy")]
+    assert (missing, fuzzy) == ([], [])
+
+
+def test_every_notice_reads_in_english_and_in_chinese():
+    from xuetu.core import notices
+
+    notices.message_for("")  # finds every app's notices.py
+    params = {"code": "BJ-2026-001", "number": "XY-1", "name": "Li", "on": "2026-09-01"}
+    params |= {"comment": "ok", "org": "ACME", "what": "x", "text": "plain"}
+    kinds = [kind for kind in notices._messages if kind != notices.PLAIN]
+    assert len(kinds) > 15
+    for kind in kinds:
+        with translation.override("en"):
+            english = notices.notice_text(kind, params)
+        with translation.override("zh-hans"):
+            chinese = notices.notice_text(kind, params)
+        assert not CJK.search(english), (kind, english)
+        assert CJK.search(chinese) and chinese != english, (kind, chinese)

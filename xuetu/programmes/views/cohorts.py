@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from xuetu.accounts.auth import signed_in
 from xuetu.accounts.choices import OrganisationKind
 from xuetu.accounts.models import Organisation
-from xuetu.core.access import CHANGE, can, scope_for
+from xuetu.core.access import CHANGE, VIEW, can, scope_for
 from xuetu.core.models import Job
 from xuetu.core.views import (
     ActionView,
@@ -35,7 +35,7 @@ from xuetu.programmes import choices, documents, filters, forms, selectors, serv
 from xuetu.programmes.access import FILING, REVIEW, RUN
 from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.programmes.roster import TEMPLATE_HEADERS, roster_template
+from xuetu.programmes.roster import COLUMNS, roster_template
 from xuetu.programmes.services.cohorts import COMMENT_NEEDED
 from xuetu.programmes.tasks import ROSTER_IMPORT, roster_import_start
 from xuetu.programmes.views.common import manages_an_enterprise
@@ -108,6 +108,13 @@ class CohortDetail(ScopedDetailView):
         cohort = self.object
         actions = cohort_actions(self.request.user, cohort)
         context.update(actions=actions, can_edit=actions["edit"], review_form=review_form)
+        # Links only to what the user may open (a mentor sees the class, not its agreement
+        # or the filing form with every apprentice's ID number).
+        user = self.request.user
+        context["may_print_filing"] = can(user, FILING, cohort)
+        context["may_see_agreement"] = cohort.agreement_id is not None and can(
+            user, VIEW, cohort.agreement
+        )
         # The roster as the user may see it (an apprentice sees only their own line).
         roster = list(
             visible_to(Enrollment, self.request.user)
@@ -366,7 +373,8 @@ class CohortRosterImport(ObjectFormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["headers"] = TEMPLATE_HEADERS
+        # The template's headers are Chinese (the form's own); the English keys are accepted too.
+        context["columns"] = [(column.header, column.key) for column in COLUMNS]
         context["editable"] = self.object.status in choices.EDITABLE_COHORT_STATUSES
         context["last_job"] = (
             Job.objects.for_user(self.request.user)
