@@ -89,6 +89,16 @@ ENROLLMENT_FLOW = Flow(
     },
 )
 OPEN_ENROLLMENT_STATUSES = frozenset({_E.ENROLLED, _E.ACTIVE, _E.PAUSED})
+# A reversal of an enrollment's last change (services.lifecycle) goes back along the flow.
+REVERSAL_FLOW = Flow(
+    EnrollmentStatus,
+    {
+        _E.WITHDRAWN: frozenset({_E.ENROLLED, _E.ACTIVE, _E.PAUSED}),
+        _E.COMPLETED: frozenset({_E.ACTIVE}),
+        _E.PAUSED: frozenset({_E.ACTIVE}),
+        _E.ACTIVE: frozenset({_E.PAUSED}),
+    },
+)
 
 
 class WithdrawalReason(models.TextChoices):
@@ -109,3 +119,4 @@ class EnrollmentEventKind(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", _("Transferred to another class")
     TRANSFERRED_IN = "transferred_in", _("Transferred from another class")
     COMPLETED = "completed", _("Completed")
+    REVERSED = "reversed", _("Change reversed")

@@ -31,12 +31,15 @@ from xuetu.programmes.choices import (
     WithdrawalReason,
 )
 from xuetu.programmes.models import (
+    MENTOR_RATIO_BOUNDS,
     Cohort,
     CooperationAgreement,
     Enrollment,
+    EnrollmentEvent,
     Mentor,
 )
-from xuetu.registry.models import Enterprise
+from xuetu.programmes.rules import TRACK_GENDER
+from xuetu.registry.models import Enterprise, Person, RetirementTrack
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
@@ -521,3 +524,55 @@ ENROLLMENT_ACTION_FORMS: dict[str, type[forms.Form]] = {
     "transfer": TransferForm,
     "substitute": SubstituteForm,
 }
+
+
+# Recorded exceptions (services.exceptions) and reversals (services.lifecycle) ---------------
+def reason_field() -> LineField:
+    return LineField(
+        label=_("reason"),
+        max_length=300,
+        help_text=_("Kept with the decision and in the audit log."),
+    )
+
+
+class MentorRatioForm(forms.Form):
+    ratio = forms.IntegerField(
+        label=_("approved apprentices per enterprise mentor"),
+        required=False,
+        min_value=MENTOR_RATIO_BOUNDS[0],
+        max_value=MENTOR_RATIO_BOUNDS[1],
+        help_text=_("Blank: the policy's ratio applies again."),
+    )
+    reason = reason_field()
+
+
+class EarlyConsentForm(forms.Form):
+    allowed_from = date_field(
+        _("allowed from"),
+        required=False,
+        help_text=_("The earliest date allowed. Blank: the consent is withdrawn."),
+    )
+    reason = reason_field()
+
+
+class RetirementTrackForm(forms.Form):
+    track = forms.ChoiceField(label=_("original retirement age"), required=False)
+    reason = reason_field()
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = _("Default for the gender")
+        tracks = [(k, v) for k, v in RetirementTrack.choices if TRACK_GENDER[k] == person.gender]
+        cast(forms.ChoiceField, self.fields["track"]).choices = [("", default), *tracks]
+
+
+class ReversalForm(forms.Form):
+    event = forms.ModelChoiceField(
+        queryset=EnrollmentEvent.objects.none(), widget=forms.HiddenInput
+    )
+    reason = reason_field()
+
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        events = cast(forms.ModelChoiceField, self.fields["event"])
+        events.queryset = EnrollmentEvent.objects.filter(enrollment=enrollment)

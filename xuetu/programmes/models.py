@@ -374,6 +374,26 @@ class Cohort(HasPage, models.Model):
         blank=True,
         validators=[validate_line],
     )
+    # The district reviewer's consent to a start earlier than the policy's tolerance or a
+    # completion before the planned end: the earliest date allowed and why (services.exceptions).
+    early_start_from = models.DateField(
+        _("early start allowed from"), null=True, blank=True, validators=[validate_entered_date]
+    )
+    early_start_reason = models.CharField(
+        _("reason for the early start"), max_length=300, blank=True, validators=[validate_line]
+    )
+    early_completion_from = models.DateField(
+        _("early completion allowed from"),
+        null=True,
+        blank=True,
+        validators=[validate_entered_date],
+    )
+    early_completion_reason = models.CharField(
+        _("reason for the early completion"),
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+    )
     training_mode = models.CharField(
         _("training mode"),
         max_length=20,
@@ -527,6 +547,15 @@ class EnrollmentEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # A mistaken change is corrected by a reversing entry pointing at it, never by an edit.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+    )
 
     objects = EnrollmentEventQuerySet.as_manager()
 

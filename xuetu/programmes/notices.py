@@ -17,6 +17,12 @@ NOTICES = {
     "cohort.started": _("Class %(code)s started training."),
     "cohort.completed": _("Class %(code)s completed training."),
     "cohort.closed": _("Class %(code)s was closed."),
+    "cohort.early_start": _(
+        "The district reviewer allows class %(code)s to start from %(on)s: %(reason)s"
+    ),
+    "cohort.early_completion": _(
+        "The district reviewer allows class %(code)s to complete from %(on)s: %(reason)s"
+    ),
     # To the apprentice and their mentors (services.common.notify_enrollment).
     "enrollment.activated": _("%(name)s started training in class %(code)s on %(on)s."),
     "enrollment.withdrawn": _("%(name)s was withdrawn from class %(code)s on %(on)s."),
@@ -24,6 +30,9 @@ NOTICES = {
     "enrollment.resumed": _("%(name)s resumed training in class %(code)s on %(on)s."),
     "enrollment.completed": _("%(name)s completed training in class %(code)s on %(on)s."),
     "enrollment.mentor_changed": _("The mentors of %(name)s in class %(code)s changed."),
+    "enrollment.reversed": _(
+        "A mistaken change of %(on)s to %(name)s in class %(code)s was reversed: %(reason)s"
+    ),
 }
 
 register_notices(NOTICES)

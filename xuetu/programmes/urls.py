@@ -75,5 +75,22 @@ urlpatterns = [
             "substitute": views.EnrollmentSubstitute,
         },
     ),
+    *actions(
+        "cohorts",
+        "cohort",
+        {
+            "mentor_ratio": views.CohortMentorRatio,
+            "early_start": views.CohortEarlyStart,
+            "early_completion": views.CohortEarlyCompletion,
+        },
+    ),
+    path(
+        "enrollments/<id:pk>/reverse/", views.EnrollmentReverse.as_view(), name="enrollment_reverse"
+    ),
+    path(
+        "people/<id:pk>/retirement-age/",
+        views.PersonRetirementTrack.as_view(),
+        name="person_retirement_track",
+    ),
     path("notices/", views.NoticeList.as_view(), name="notice_list"),
 ]

@@ -40,15 +40,19 @@ from xuetu.programmes.services.common import (
 )
 from xuetu.programmes.services.enrollments import enrollment_create, enrollment_update
 from xuetu.programmes.services.exceptions import (
+    cohort_early_consent_set,
     cohort_mentor_ratio_set,
     person_retirement_track_set,
+    retirement_track_reason,
 )
 from xuetu.programmes.services.lifecycle import (
     enrollment_activate,
     enrollment_complete,
     enrollment_pause,
     enrollment_resume,
+    enrollment_reverse,
     enrollment_withdraw,
+    reversible_event,
 )
 from xuetu.programmes.services.mentors import (
     appointment_issue,
@@ -84,6 +88,7 @@ __all__ = [
     "cohort_close",
     "cohort_complete",
     "cohort_create",
+    "cohort_early_consent_set",
     "cohort_mentor_ratio_set",
     "cohort_reject",
     "cohort_return",
@@ -99,6 +104,7 @@ __all__ = [
     "enrollment_create_with_person",
     "enrollment_pause",
     "enrollment_resume",
+    "enrollment_reverse",
     "enrollment_substitute",
     "enrollment_substitute_with_person",
     "enrollment_transfer",
@@ -113,6 +119,8 @@ __all__ = [
     "person_retirement_track_set",
     "require_manager",
     "require_reviewer",
+    "retirement_track_reason",
+    "reversible_event",
     "roster_enroll",
     "roster_facts",
     "roster_plan",

@@ -328,16 +328,19 @@ def cohort_withdraw(*, by: User | None, cohort: Cohort) -> Cohort:
 
 def start_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]:
     """The actual start: not in the future, and not earlier than the planned start less the
-    policy's tolerance (an earlier start is a matter for the reviewer)."""
+    policy's tolerance, unless the district reviewer consented to a start from that date."""
     if on > today:
         return [Problem("future_date", _("The training cannot start on a future date."), "on")]
     earliest = cohort.planned_start - dt.timedelta(
         days=current_policy(cohort.planned_start).start_tolerance_days
     )
+    if cohort.early_start_from is not None:
+        earliest = min(earliest, cohort.early_start_from)
     if on < earliest:
         message = _(
             "The class may start on %(date)s at the earliest (its planned start less the "
-            "policy's tolerance); an earlier start needs the district reviewer."
+            "policy's tolerance, or the date the district reviewer allowed); an earlier start "
+            "needs the district reviewer's consent."
         ) % {"date": f"{earliest:%Y-%m-%d}"}
         return [Problem("start_too_early", message, "on")]
     return []
@@ -345,14 +348,19 @@ def start_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]
 
 def complete_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]:
     """The actual end: not in the future, not before the training started, and not before the
-    planned end (an early completion needs a reason and the reviewer's consent)."""
+    planned end, unless the district reviewer consented, with a reason, to a completion from
+    that date."""
     if on > today:
         return [Problem("future_date", _("The training cannot end on a future date."), "on")]
-    if on < cohort.planned_end:
+    earliest = cohort.planned_end
+    if cohort.early_completion_from is not None:
+        earliest = min(earliest, cohort.early_completion_from)
+    if on < earliest:
         message = _(
-            "The class is planned to end on %(date)s: completing earlier needs a reason and the "
+            "The class may complete on %(date)s at the earliest (its planned end, or the date "
+            "the district reviewer allowed): completing earlier needs a reason and the "
             "district reviewer's consent."
-        ) % {"date": f"{cohort.planned_end:%Y-%m-%d}"}
+        ) % {"date": f"{earliest:%Y-%m-%d}"}
         return [Problem("early_completion", message, "on")]
     return []
 

@@ -10,5 +10,6 @@ from xuetu.programmes.views.agreements import *  # noqa: F403
 from xuetu.programmes.views.cohorts import *  # noqa: F403
 from xuetu.programmes.views.common import *  # noqa: F403
 from xuetu.programmes.views.enrollments import *  # noqa: F403
+from xuetu.programmes.views.exceptions import *  # noqa: F403
 from xuetu.programmes.views.mentors import *  # noqa: F403
 from xuetu.programmes.views.notices import *  # noqa: F403
