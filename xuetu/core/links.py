@@ -7,9 +7,13 @@ registry), that app registers it at start-up, so the lower app never names a hig
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _pages: dict[str, str] = {}
 
@@ -35,3 +39,34 @@ class HasPage:
         if name is None:
             raise LookupError(f"{self._meta.label} has no page registered")  # type: ignore[attr-defined]
         return reverse(name, args=[self.pk])
+
+
+# ---- links a higher app adds to a lower app's page ------------------------------------------
+# A person's page (registry) offers "Original retirement age" (programmes) to those who may
+# change the person: the higher app registers the link, the page lists what is registered
+# for its model and shown to its reader, and names no higher app.
+@dataclass(frozen=True)
+class ObjectLink:
+    label: StrOrPromise
+    url_name: str  # takes the object's id
+    action: str  # the access table's action the reader needs on the object
+    testid: str = ""
+
+
+_object_links: dict[str, list[ObjectLink]] = {}
+
+
+def register_object_link(model_label: str, link: ObjectLink) -> None:
+    _object_links.setdefault(model_label.lower(), []).append(link)
+
+
+def object_links(user: Any, obj: Any) -> list[tuple[ObjectLink, str]]:
+    """The registered links of `obj`'s page that `user` may follow, with their URLs."""
+    from xuetu.core.access import can
+
+    links = _object_links.get(obj._meta.label_lower, [])
+    return [
+        (link, reverse(link.url_name, args=[obj.pk]))
+        for link in links
+        if can(user, link.action, obj)
+    ]

@@ -16,6 +16,7 @@ from xuetu.core import site
 from xuetu.core.access import CHANGE, scope_for
 from xuetu.core.context import unread_notices
 from xuetu.core.hooks import JOB_RETURN
+from xuetu.core.links import ObjectLink, register_object_link
 from xuetu.core.models import Job
 from xuetu.programmes import choices
 from xuetu.programmes.access import REVIEW
@@ -36,6 +37,17 @@ def register() -> None:
         _("Notices"), "programmes:notice_list", order=30, visible=site.member, badge=unread_notices
     )
     site.register_home_panel("programmes/_home_work.html", order=35, context=work_to_do)
+    # The person's page (registry) offers the original retirement age to whoever may change
+    # the person (services.person_retirement_track_set checks the same).
+    register_object_link(
+        "registry.person",
+        ObjectLink(
+            _("Original retirement age"),
+            "programmes:person_retirement_track",
+            CHANGE,
+            testid="retirement-track",
+        ),
+    )
     site.register_home_panel("programmes/_home_classes.html", order=40, context=my_classes)
     site.register_home_panel("programmes/_home_apprentices.html", order=50, context=apprentices)
     JOB_RETURN.register(back_to_the_class)

@@ -4,6 +4,7 @@ from django import template
 from django.template.context import Context
 from django.utils.safestring import SafeString
 
+from xuetu.core import links
 from xuetu.core.hooks import JOB_RETURN
 from xuetu.core.masking import id_number_for
 from xuetu.core.site import Panel
@@ -26,6 +27,12 @@ def home_panel(context: Context, panel: Panel) -> SafeString:
     panel_template = context.template.engine.get_template(panel.template)
     with context.push(**panel.context):
         return panel_template.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def object_links(context: Context, obj: Any) -> list[tuple[Any, str]]:
+    """The links higher apps added to this object's page, as far as the reader may follow."""
+    return links.object_links(context["request"].user, obj)
 
 
 @register.simple_tag

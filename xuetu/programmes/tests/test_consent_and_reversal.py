@@ -26,6 +26,7 @@ from xuetu.programmes.tests.factories import (
     fast_passwords,  # noqa: F401  (autouse)
     make_mentor,
 )
+from xuetu.testing import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +297,19 @@ def test_the_enrollment_page_offers_the_reversal_and_marks_the_reversed_change(w
     confirm = client.get(url).content.decode()
     assert 'data-testid="reversed-change"' in confirm
     pause = EnrollmentEvent.objects.get(kind=EnrollmentEventKind.PAUSED)
-    response = client.post(url, {"event": pause.pk, "reason": "暂停日期录错"})
+    response = client.post(url, confirmed({"event": pause.pk, "reason": "暂停日期录错"}))
     assert response.status_code == 302
     page = client.get(enrollment.get_absolute_url()).content.decode()
     assert "<del>" in page and "暂停日期录错" in page
+
+
+@pytest.mark.django_db
+def test_a_persons_page_links_to_the_retirement_age_for_whoever_may_change_the_person(world):
+    from xuetu.programmes.tests.factories import make_person
+
+    person = make_person("周雪", organisation=world.enterprise, gender="F")
+    url = f"/registry/people/{person.pk}/"
+    page = world.client("enterprise").get(url).content.decode()
+    assert f'href="/programmes/people/{person.pk}/retirement-age/"' in page
+    shown = world.client("school").get(url)
+    assert shown.status_code == 404 or "retirement-age" not in shown.content.decode()
