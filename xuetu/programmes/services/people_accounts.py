@@ -119,16 +119,18 @@ def username_for(person: Person) -> str:
 
 def person_account_create(
     *, by: User | None, person: Person, organisation: Organisation
-) -> activation.Issued:
-    """An account for a mentor or apprentice of `organisation`, with its first code."""
+) -> activation.Issued | None:
+    """An account for a mentor or apprentice of `organisation`, with its first code. A person
+    who has an account already (another organisation opened it) gets the role added; a code
+    only if the account was never activated or had closed (None otherwise)."""
     require_manager(by, organisation)
     role = role_of(person, organisation)
     if role is None:
         raise Refused([NOT_YOURS])
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.user_id is not None:
-            raise Refused([HAS_ACCOUNT])
+        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        if person.user is not None:
+            return _role_for_existing(by, person.user, organisation, role)
         user = activation.account_open(
             by=by,
             organisation=organisation,
@@ -139,6 +141,16 @@ def person_account_create(
         person.user = user
         person.save(update_fields=["user"])
         return activation.activation_code_issue(by=by, user=user)
+
+
+def _role_for_existing(
+    by: User | None, user: User, organisation: Organisation, role: str
+) -> activation.Issued | None:
+    if user.is_active and user.memberships.filter(organisation=organisation, role=role).exists():
+        raise Refused([HAS_ACCOUNT])
+    needs_code = not user.is_active or not user.has_usable_password()
+    activation.membership_add(by=by, user=user, organisation=organisation, role=role)
+    return activation.activation_code_issue(by=by, user=user) if needs_code else None
 
 
 def cohort_accounts_create(*, by: User | None, cohort: Cohort) -> list[activation.Issued]:

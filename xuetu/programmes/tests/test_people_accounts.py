@@ -55,10 +55,14 @@ def newcomer(programme):
     return person
 
 
-def create(programme, person, who="enterprise"):
-    return service.person_account_create(
-        by=programme.world.users[who], person=person, organisation=programme.world.enterprise
+def create(programme, person, who="enterprise", organisation=None):
+    issued = service.person_account_create(
+        by=programme.world.users[who],
+        person=person,
+        organisation=organisation or programme.world.enterprise,
     )
+    assert issued is not None
+    return issued
 
 
 def test_a_manager_opens_an_account_for_an_apprentice_with_a_code(programme, newcomer):
@@ -224,9 +228,7 @@ def test_an_institution_manager_opens_a_teachers_account(programme, world):
     teacher = programme.teacher.person
     teacher.user = None
     teacher.save(update_fields=["user"])
-    issued = service.person_account_create(
-        by=world.users["school"], person=teacher, organisation=world.institution
-    )
+    issued = create(programme, teacher, "school", world.institution)
     assert issued.user.memberships.get().organisation_id == world.institution.pk
     assert issued.user.memberships.get().role == Role.MENTOR
 
@@ -239,9 +241,7 @@ def test_an_institution_manager_cannot_open_a_classs_apprentice_accounts(program
 def test_a_mentor_who_ends_loses_the_account(programme, world):
     person = make_person("李师傅", organisation=world.enterprise, birth_date=dt.date(1980, 1, 2))
     mentor = make_mentor(world, person=person)
-    issued = service.person_account_create(
-        by=world.users["enterprise"], person=person, organisation=world.enterprise
-    )
+    issued = create(programme, person)
     services.mentor_update(by=world.users["enterprise"], mentor=mentor, is_active=False)
     assert not User.objects.get(pk=issued.user.pk).is_active
 
@@ -281,3 +281,21 @@ def test_the_password_page_saves_through_the_service_with_an_audit_event(world):
     assert answer.status_code == 302
     assert User.objects.get(pk=world.users["mentor"].pk).check_password(PASSWORD)
     assert AuditEvent.objects.filter(action="user.password_change").count() == 1
+
+
+def test_a_person_with_an_account_elsewhere_gets_the_role_added(programme, world):
+    person = make_person("跨单位", organisation=world.enterprise, birth_date=dt.date(1981, 3, 4))
+    make_mentor(world, person=person)
+    teacher = make_mentor(world, person=person, organisation=world.institution)
+    assert teacher.organisation_id == world.institution.pk
+    first = create(programme, person)
+    account_activate(code=first.code, password=PASSWORD)
+    person.refresh_from_db()
+    again = service.person_account_create(
+        by=world.users["school"], person=person, organisation=world.institution
+    )
+    assert again is None  # already activated: no new code, the role is added
+    assert set(first.user.memberships.values_list("organisation_id", flat=True)) == {
+        world.enterprise.pk,
+        world.institution.pk,
+    }

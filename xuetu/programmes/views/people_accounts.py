@@ -94,6 +94,10 @@ class AccountList(ScopedDetailView):
             return redirect(request.path)
         if isinstance(done, Issued):
             return letters([done], organisation, f"activation-{done.user.username}")
+        if action == "create":
+            message = _("%(name)s already had an account; it now has the role here too.")
+            messages.success(request, message % {"name": row.person.name})
+            return redirect(request.path)
         messages.success(
             request, _("The account of %(name)s is closed.") % {"name": row.person.name}
         )
