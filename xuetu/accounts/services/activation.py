@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +62,7 @@ def new_code() -> str:
 
 
 def normalise(typed: str) -> str:
-    """What the person typed, as the code is hashed: upper case, no spaces or dashes; the
-    letters a person mistakes for digits read as the digits' neighbours never occur."""
+    """What the person typed, as the code is hashed: upper case, without spaces or dashes."""
     return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
@@ -73,8 +73,6 @@ def code_hash(typed: str) -> str:
 
 def activation_path(code: str) -> str:
     """The activation page with the code filled in (the QR code on the letter)."""
-    from django.urls import reverse
-
     return f"{reverse('activate')}?code={code}"
 
 
