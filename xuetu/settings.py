@@ -252,6 +252,8 @@ AXES_DISABLE_ACCESS_LOG = True
 # API tokens (xuetu.accounts.auth.ExpiringTokenAuthentication) stop working this many days
 # after they were issued; changing the password revokes them.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+# Days a printed account activation code stays good (accounts.activation).
+ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 14, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from xuetu.accounts.activate_views import ActivatePage
 from xuetu.programmes import api as programmes_api
 from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
@@ -31,6 +32,7 @@ urlpatterns = [
     path("registry/", include("xuetu.registry.urls")),
     path("programmes/", include("xuetu.programmes.urls")),
     path("", include("xuetu.core.public_urls")),
+    path("activate/", login_not_required(ActivatePage.as_view()), name="activate"),
     path("", include("xuetu.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -2,8 +2,8 @@
 institutions' pages, programmes the partnerships). See core.access."""
 
 from xuetu.accounts.choices import Role
-from xuetu.accounts.models import Organisation
-from xuetu.core.access import CHANGE, VIEW, allow, in_districts, in_organisations
+from xuetu.accounts.models import ActivationCode, Organisation
+from xuetu.core.access import CHANGE, VIEW, allow, declare, in_districts, in_organisations
 from xuetu.core.models import ConsentRequest
 
 MEMBERS = (
@@ -17,6 +17,8 @@ MANAGERS = (Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER)
 
 
 def register() -> None:
+    # Activation codes are read by nobody: only their hash is kept, and the services use it.
+    declare(ActivationCode)
     for role in MEMBERS:
         allow(Organisation, VIEW, role, in_organisations("pk", "their own organisation"))
     allow(

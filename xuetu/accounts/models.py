@@ -162,3 +162,52 @@ class Membership(models.Model):
             raise ValidationError(
                 {"role": _("This role cannot be held in this kind of organisation.")}
             )
+
+
+class ActivationCodeQuerySet(ScopedQuerySet):
+    """Nobody but the city bureau reads these rows (accounts.access); services use them."""
+
+
+class ActivationCode(models.Model):
+    """A one-time code a person types to set their own password (accounts.activation).
+
+    Only a keyed hash of the code is kept: the code itself is printed once, on the letter,
+    and never stored or audited. A user has at most one live code: issuing a new one revokes
+    the old."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ActivationCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="activation_code_one_live_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return self.user.get_absolute_url()

@@ -18,7 +18,7 @@ def register() -> None:
     register_roles(
         city=[Role.CITY_ADMIN], district=[Role.DISTRICT_REVIEWER], managers=MANAGER_ROLES
     )
-    register_public_urls("accounts:login")
+    register_public_urls("accounts:login", "activate")
     site.register_home_panel("accounts/_home_welcome.html", order=10, context=welcome)
     site.register_menu_group(SECURITY, _("Sign-in and tokens"), order=120)
     site.register_menu(_("My API token"), "accounts:token", order=1, group=SECURITY)

@@ -60,3 +60,8 @@ def _revoke(*, by: User | None, user: User, reason: str) -> bool:
         if deleted:
             audit_record(by=by, action="user.token_revoke", obj=user, after={"reason": reason})
     return deleted
+
+
+def tokens_revoke_on_close(*, user: User) -> bool:
+    """A deactivated account's token goes with it (DRF refuses an inactive user's anyway)."""
+    return _revoke(by=None, user=user, reason="account_closed")

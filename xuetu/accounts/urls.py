@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from xuetu.accounts import views
 
@@ -16,10 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="core/form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
+        views.PasswordChange.as_view(),
         name="password_change",
     ),
     path(

@@ -8,17 +8,20 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from rest_framework.authtoken.models import Token
 
-from xuetu.accounts import lockouts, tokens
+from xuetu.accounts import lockouts, services, tokens
 from xuetu.accounts.auth import signed_in
 from xuetu.accounts.models import User
 from xuetu.core.access import scope_for
@@ -166,3 +169,18 @@ class LockoutList(CityFormPage):
             "limit": settings.AXES_FAILURE_LIMIT,
             "minutes": lockouts.lockout_minutes(),
         }
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password page, saving through the service (with its audit event)."""
+
+    template_name = "core/form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = signed_in(self.request)
+        services.user_password_change(
+            by=user, user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())

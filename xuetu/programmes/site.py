@@ -36,6 +36,7 @@ def register() -> None:
     site.register_menu(
         _("Notices"), "programmes:notice_list", order=30, visible=site.member, badge=unread_notices
     )
+    site.register_menu(_("Accounts"), "programmes:account_home", order=27, visible=manages_any)
     site.register_home_panel("programmes/_home_work.html", order=35, context=work_to_do)
     # The person's page (registry) offers the original retirement age to whoever may change
     # the person (services.person_retirement_track_set checks the same).
@@ -51,6 +52,11 @@ def register() -> None:
     site.register_home_panel("programmes/_home_classes.html", order=40, context=my_classes)
     site.register_home_panel("programmes/_home_apprentices.html", order=50, context=apprentices)
     JOB_RETURN.register(back_to_the_class)
+
+
+def manages_any(scope: Any) -> bool:
+    """The managers of an enterprise or institution (accounts for their people)."""
+    return bool(scope.managed_org_ids)
 
 
 def back_to_the_class(job: Job) -> tuple[Any, str] | None:

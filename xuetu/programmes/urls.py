@@ -2,6 +2,7 @@ from django.urls import path
 
 from xuetu.core.urls import actions, crud  # and the <id:…> converter
 from xuetu.programmes import views
+from xuetu.programmes.views import people_accounts
 
 app_name = "programmes"
 
@@ -93,4 +94,15 @@ urlpatterns = [
         name="person_retirement_track",
     ),
     path("notices/", views.NoticeList.as_view(), name="notice_list"),
+    path("accounts/", people_accounts.accounts_home, name="account_home"),
+    path(
+        "organisations/<id:pk>/accounts/",
+        people_accounts.AccountList.as_view(),
+        name="account_list",
+    ),
+    path(
+        "cohorts/<id:pk>/accounts/",
+        people_accounts.CohortAccounts.as_view(),
+        name="cohort_accounts",
+    ),
 ]

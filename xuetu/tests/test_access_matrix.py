@@ -49,6 +49,8 @@ OTHER_ROUTES = {
     "api-docs": "public",
     "healthz": "public",
     "accounts:token": "one's own API token",
+    "programmes:account_home": "leads a manager to their own organisation's accounts page",
+    "activate": "public: a person's one-time activation code (throttled per address)",
 }
 # Pages for the city bureau alone: every other persona is refused.
 CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}
@@ -75,6 +77,7 @@ def objects(world) -> dict[str, models.Model]:
         "registry.institution": world.institution,
         "registry.person": world.people["apprentice"],
         "accounts.district": world.jiangbei,
+        "accounts.organisation": world.enterprise.organisation_ptr,
         "core.job": job_run(job_create(by=user, kind="export", params={"list": "person"})),
         "registry.occupation": programme.occupation,
         **owned_programme_objects(programme),

@@ -49,6 +49,7 @@ def test_the_documented_table_of_who_sees_what_is_the_one_the_code_enforces():
 def test_each_app_declared_the_routes_it_serves_without_signing_in():
     assert set(PUBLIC_URL_NAMES) == {
         "accounts:login",
+        "activate",
         "set_language",
         "javascript-catalog",
         "api-schema",

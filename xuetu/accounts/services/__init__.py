@@ -1,11 +1,15 @@
-"""Writes to organisations and memberships, for the operator's commands."""
+"""Writes to organisations, memberships and passwords; accounts opened by managers and their
+activation codes are in `activation`."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from xuetu.accounts.models import Membership, Organisation, User
 from xuetu.core.access import forget_scope
+from xuetu.core.audit import audit_record
 from xuetu.core.services import record_create
 
 
@@ -33,3 +37,15 @@ def membership_create(
         )
     forget_scope(user)
     return membership
+
+
+def user_password_change(*, by: User, user: User, password: str) -> User:
+    """A user's new password (already checked by Django's validators in the form); their API
+    token goes with the old one (accounts.auth.RevokeTokensOnPasswordChange)."""
+    if by.pk != user.pk:
+        raise PermissionDenied(_("Only the owner changes their password here."))
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(by=by, action="user.password_change", obj=user, after={})
+    return user
