@@ -55,6 +55,7 @@ class AuditList(ScopedListView):
     paginate_by = 50
     may_create = nobody
     entry_denied = _("Only the city bureau reads the audit log.")
+    sort_fields = {"at": "at", "actor": ("actor__last_name", "actor__username"), "action": "action"}
 
     def user_may_enter(self) -> bool:
         return city_only(self.request.user)

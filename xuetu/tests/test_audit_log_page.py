@@ -216,3 +216,18 @@ def test_an_invalid_filter_exports_nothing_and_says_why(world):
     assert response.status_code == 200
     assert response.context["form"].errors["date_from"]
     assert not Job.objects.exists()
+
+
+def test_the_reviewer_sorts_the_audit_log_by_time_actor_and_action(world):
+    programme = build_programme(world)
+    for username, action in (("mentor", "enrollment.resumed"), ("enterprise", "cohort.submitted")):
+        audit_record(by=world.users[username], action=action, obj=programme.cohort)
+    client = world.client("bureau")
+    newest = list(client.get(AUDIT).context["page_obj"].object_list)
+    oldest = list(client.get(f"{AUDIT}?sort=at").context["page_obj"].object_list)
+    assert [e.pk for e in oldest] == sorted(e.pk for e in newest)
+    by_action = [e.action for e in client.get(f"{AUDIT}?sort=-action").context["page_obj"]]
+    assert by_action == sorted(by_action, reverse=True)
+    page = client.get(f"{AUDIT}?sort=actor")
+    assert page.status_code == 200 and 'aria-sort="ascending"' in page.content.decode()
+    assert client.get(f"{AUDIT}?sort=ip_address").status_code == 200  # not a sort key: ignored
