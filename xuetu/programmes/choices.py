@@ -109,3 +109,27 @@ class EnrollmentEventKind(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", _("Transferred to another class")
     TRANSFERRED_IN = "transferred_in", _("Transferred from another class")
     COMPLETED = "completed", _("Completed")
+
+
+class DocumentType(models.TextChoices):
+    """What a reviewer may ask the enterprise for (issue 8, item 18)."""
+
+    TRANSFER_CERTIFICATE = "transfer_certificate", _("Transfer certificate (转岗证明)")
+    LABOUR_CONTRACT = "labour_contract", _("Labour contract (劳动合同)")
+    IDENTITY_PROOF = "identity_proof", _("Identity proof (身份证明)")
+    EDUCATION_PROOF = "education_proof", _("Education proof (学历证明)")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance record (社保缴纳证明)")
+    OTHER = "other", _("Other (其他)")
+
+
+class DocumentRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
+
+
+_D = DocumentRequestStatus
+DOCUMENT_REQUEST_FLOW = Flow(
+    DocumentRequestStatus,
+    {_D.OPEN: frozenset({_D.FULFILLED, _D.WITHDRAWN})},
+)

@@ -24,6 +24,9 @@ NOTICES = {
     "enrollment.resumed": _("%(name)s resumed training in class %(code)s on %(on)s."),
     "enrollment.completed": _("%(name)s completed training in class %(code)s on %(on)s."),
     "enrollment.mentor_changed": _("The mentors of %(name)s in class %(code)s changed."),
+    # Supporting documents (services.supporting).
+    "document.requested": _("The reviewer asks for a document for class %(code)s: %(what)s."),
+    "document.attached": _("A document was attached to class %(code)s: %(what)s."),
 }
 
 register_notices(NOTICES)

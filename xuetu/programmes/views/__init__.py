@@ -12,3 +12,4 @@ from xuetu.programmes.views.common import *  # noqa: F403
 from xuetu.programmes.views.enrollments import *  # noqa: F403
 from xuetu.programmes.views.mentors import *  # noqa: F403
 from xuetu.programmes.views.notices import *  # noqa: F403
+from xuetu.programmes.views.supporting import *  # noqa: F403
