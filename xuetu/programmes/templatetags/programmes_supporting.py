@@ -57,6 +57,8 @@ def supporting_documents(context: template.Context, about: Cohort | Enrollment) 
         "shown": True,
         "about": about,
         "cohort": cohort,
+        "cohort_pk": cohort.pk,  # templates read no relation in a URL argument
+        "enrollment_pk": about.pk if isinstance(about, Enrollment) else None,
         "requests": requests,
         "open_requests": open_requests,
         "documents": documents,
