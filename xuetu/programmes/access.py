@@ -33,9 +33,11 @@ from xuetu.programmes.models import (
     Appointment,
     Cohort,
     CooperationAgreement,
+    DocumentRequest,
     Enrollment,
     EnrollmentEvent,
     Mentor,
+    SupportingDocument,
 )
 from xuetu.registry.access import CONTACT
 from xuetu.registry.models import Enterprise, Person
@@ -96,6 +98,7 @@ def register() -> None:
     _mentors()
     _cohorts()
     _enrollments()
+    _supporting()
     _registry()
 
 
@@ -261,6 +264,36 @@ def _enrollments() -> None:
         CHANGE,
         EM,
         in_organisations("cohort__enterprise_id", "the rosters of their classes"),
+    )
+
+
+def _supporting() -> None:
+    """Supporting documents (a labour contract, an ID card, a transfer certificate) and the
+    reviewer's requests for them: the class's parties and its reviewer, never its mentors or
+    apprentices (the minimum necessary: they are other people's papers)."""
+    for model in (DocumentRequest, SupportingDocument):
+        allow(model, VIEW, EM, in_organisations("cohort__enterprise_id", "their classes'"))
+        allow(
+            model,
+            VIEW,
+            IM,
+            in_rows(
+                "cohort", "the classes they teach under a confirmed agreement", partner_cohorts
+            ),
+        )
+        allow(model, VIEW, DR, in_districts("cohort__enterprise__district_id", "their district's"))
+    allow(
+        DocumentRequest,
+        REVIEW,
+        DR,
+        in_districts("cohort__enterprise__district_id", "their district's filings"),
+    )
+    # A document is never edited; "change" is replacing it with a new upload.
+    allow(
+        SupportingDocument,
+        CHANGE,
+        EM,
+        in_organisations("cohort__enterprise_id", "their classes' (replaced, never edited)"),
     )
 
 

@@ -14,6 +14,11 @@ ACTIONS = {
     "cooperationagreement.confirm": _("Agreement confirmed"),
     "appointment.render_pdf": _("Letter PDF rendered"),
     "appointment.recode": _("Verification code replaced"),
+    "documentrequest.create": _("Document requested"),
+    "documentrequest.withdraw": _("Document request withdrawn"),
+    "documentrequest.fulfil": _("Document request fulfilled"),
+    "supportingdocument.create": _("Supporting document attached"),
+    "supportingdocument.supersede": _("Supporting document replaced"),
 }
 
 register_audit_labels(
@@ -23,5 +28,6 @@ register_audit_labels(
         "programmes.mentor": ["person"],
         "programmes.enrollment": ["person", "cohort"],
         "programmes.appointment": ["mentor"],
+        "programmes.documentrequest": ["cohort"],
     },
 )

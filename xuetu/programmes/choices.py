@@ -120,3 +120,27 @@ class EnrollmentEventKind(models.TextChoices):
     TRANSFERRED_IN = "transferred_in", _("Transferred from another class")
     COMPLETED = "completed", _("Completed")
     REVERSED = "reversed", _("Change reversed")
+
+
+class DocumentType(models.TextChoices):
+    """What a reviewer may ask the enterprise for (issue 8, item 18)."""
+
+    TRANSFER_CERTIFICATE = "transfer_certificate", _("Transfer certificate")
+    LABOUR_CONTRACT = "labour_contract", _("Labour contract")
+    IDENTITY_PROOF = "identity_proof", _("Identity proof")
+    EDUCATION_PROOF = "education_proof", _("Education proof")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance record")
+    OTHER = "other", _("Other")
+
+
+class DocumentRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
+
+
+_D = DocumentRequestStatus
+DOCUMENT_REQUEST_FLOW = Flow(
+    DocumentRequestStatus,
+    {_D.OPEN: frozenset({_D.FULFILLED, _D.WITHDRAWN})},
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from xuetu.programmes.choices import (
     AgreementSide,
     ApprenticeCategory,
     CohortStatus,
+    DocumentRequestStatus,
+    DocumentType,
     EnrollmentEventKind,
     EnrollmentStatus,
     MentorKind,
@@ -570,3 +573,146 @@ class EnrollmentEvent(models.Model):
     def get_absolute_url(self) -> str:
         """An entry of an enrollment's history is shown on the enrollment's page."""
         return self.enrollment.get_absolute_url()
+
+
+# Supporting documents (issue 8, item 18) -----------------------------------------------------
+class DocumentRequestQuerySet(ScopedQuerySet):
+    """Who reaches these rows: programmes.access."""
+
+
+class DocumentRequest(HasPage, models.Model):
+    """A reviewer asks the enterprise for a document about a class or one apprentice on it
+    (a transfer certificate for a 转岗 apprentice, say)."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("class"), on_delete=models.PROTECT, related_name="document_requests"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("apprentice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document_requests",
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=24, choices=DocumentType.choices
+    )
+    description = models.CharField(
+        _("document asked for"),
+        max_length=200,
+        blank=True,
+        validators=[validate_line],
+        help_text=_("Which document, when the type is Other."),
+    )
+    note = models.TextField(_("reviewer's note"), blank=True, validators=[validate_text])
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DocumentRequestStatus.choices,
+        default=DocumentRequestStatus.OPEN,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = DocumentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} · {self.cohort.code}"
+
+    def get_absolute_url(self) -> str:
+        """A request is shown on the page of what it is about."""
+        return (self.enrollment or self.cohort).get_absolute_url()
+
+
+class SupportingDocumentQuerySet(ScopedQuerySet):
+    """Who reaches these rows: programmes.access."""
+
+
+def supporting_document_path(instance: SupportingDocument, filename: str) -> str:
+    """A random name under the class's folder, with the suffix of the sniffed type (the
+    service names the file): a person's name in a path would leak into logs and backups."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"supporting/{instance.cohort_id}/{secrets.token_hex(12)}{suffix}"
+
+
+class SupportingDocument(HasPage, models.Model):
+    """A file the enterprise attached to a filing or an enrollment. Never edited: a wrong one
+    is replaced by a new upload, and the old one stays, marked superseded."""
+
+    request = models.ForeignKey(
+        DocumentRequest,
+        verbose_name=_("request answered"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="supporting_documents",
+    )
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("apprentice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supporting_documents",
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=24, choices=DocumentType.choices
+    )
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, validators=[validate_line]
+    )
+    file = models.FileField(_("file"), upload_to=supporting_document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+
+    objects = SupportingDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("supporting document")
+        verbose_name_plural = _("supporting documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} · {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        """A document is listed on the page of what it is about."""
+        return (self.enrollment or self.cohort).get_absolute_url()

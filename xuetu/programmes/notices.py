@@ -33,6 +33,9 @@ NOTICES = {
     "enrollment.reversed": _(
         "A mistaken change of %(on)s to %(name)s in class %(code)s was reversed: %(reason)s"
     ),
+    # Supporting documents (services.supporting).
+    "document.requested": _("The reviewer asks for a document for class %(code)s: %(what)s."),
+    "document.attached": _("A document was attached to class %(code)s: %(what)s."),
 }
 
 register_notices(NOTICES)

@@ -105,4 +105,25 @@ urlpatterns = [
         people_accounts.CohortAccounts.as_view(),
         name="cohort_accounts",
     ),
+    # Supporting documents on a filing (views.supporting).
+    path(
+        "cohorts/<id:pk>/documents/request/",
+        views.DocumentRequestCreate.as_view(),
+        name="cohort_document_request",
+    ),
+    path(
+        "cohorts/<id:pk>/documents/attach/",
+        views.SupportingDocumentAttach.as_view(),
+        name="cohort_document_attach",
+    ),
+    path(
+        "document-requests/<id:pk>/withdraw/",
+        views.DocumentRequestWithdraw.as_view(),
+        name="document_request_withdraw",
+    ),
+    path(
+        "documents/<id:pk>/",
+        views.SupportingDocumentDownload.as_view(),
+        name="supporting_document_download",
+    ),
 ]

@@ -34,10 +34,16 @@ def programme(world):
     """A class with an apprentice on it, and a second apprentice who withdrew: blank and set
     reasons, mentors and none, people each role sees in full, masked or not at all."""
     from xuetu.programmes import services
-    from xuetu.programmes.tests.factories import build_programme, make_enrollment, make_person
+    from xuetu.programmes.tests.factories import (
+        build_programme,
+        make_enrollment,
+        make_person,
+        supporting_objects,
+    )
     from xuetu.registry.models import IndustryChain, IndustryCluster
 
     programme = build_programme(world)
+    supporting_objects(programme)  # a request and a document, for their API routes
     cluster = IndustryCluster.objects.create(code="auto", name="汽车集群", name_en="Automotive")
     IndustryChain.objects.create(code="ev", name="新能源汽车", name_en="EVs", cluster=cluster)
     leaver = make_enrollment(

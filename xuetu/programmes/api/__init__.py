@@ -11,16 +11,19 @@ from xuetu.programmes.api.agreements import AgreementSerializer, AgreementViewSe
 from xuetu.programmes.api.cohorts import CohortSerializer, CohortViewSet
 from xuetu.programmes.api.enrollments import EnrollmentSerializer, EnrollmentViewSet
 from xuetu.programmes.api.mentors import MentorSerializer, MentorViewSet
+from xuetu.programmes.api.supporting import DocumentRequestViewSet, SupportingDocumentViewSet
 
 __all__ = [
     "AgreementSerializer",
     "AgreementViewSet",
     "CohortSerializer",
     "CohortViewSet",
+    "DocumentRequestViewSet",
     "EnrollmentSerializer",
     "EnrollmentViewSet",
     "MentorSerializer",
     "MentorViewSet",
+    "SupportingDocumentViewSet",
     "register",
 ]
 
@@ -31,3 +34,7 @@ def register(router: BaseRouter) -> None:
     router.register("mentors", MentorViewSet, basename="mentor")
     router.register("cohorts", CohortViewSet, basename="cohort")
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("document-requests", DocumentRequestViewSet, basename="documentrequest")
+    router.register(
+        "supporting-documents", SupportingDocumentViewSet, basename="supportingdocument"
+    )

@@ -74,6 +74,11 @@ from xuetu.programmes.services.roster import (
     roster_facts,
     roster_plan,
 )
+from xuetu.programmes.services.supporting import (
+    document_request_create,
+    document_request_withdraw,
+    supporting_document_attach,
+)
 
 __all__ = [
     "Applicant",
@@ -97,6 +102,8 @@ __all__ = [
     "cohort_update",
     "cohort_withdraw",
     "current_policy",
+    "document_request_create",
+    "document_request_withdraw",
     "enrollment_activate",
     "enrollment_change_mentor",
     "enrollment_complete",
@@ -124,4 +131,5 @@ __all__ = [
     "roster_enroll",
     "roster_facts",
     "roster_plan",
+    "supporting_document_attach",
 ]

@@ -291,4 +291,27 @@ def owned_programme_objects(programme: Programme) -> dict[str, models.Model]:
         "programmes.appointment": appointment,
         "programmes.cohort": programme.cohort,
         "programmes.enrollment": programme.enrollment,
+        **supporting_objects(programme),
     }
+
+
+def supporting_objects(programme: Programme) -> dict[str, models.Model]:
+    """A reviewer's request and a document attached to the class (services.supporting)."""
+    from django.core.files.base import ContentFile
+
+    from xuetu.programmes.choices import DocumentType
+    from xuetu.programmes.models import DocumentRequest, SupportingDocument
+
+    cohort = programme.cohort
+    request = DocumentRequest.objects.create(
+        cohort=cohort, document_type=DocumentType.TRANSFER_CERTIFICATE
+    )
+    document = SupportingDocument(
+        cohort=cohort,
+        document_type=DocumentType.LABOUR_CONTRACT,
+        original_name="contract.pdf",
+        size=15,
+        content_type="application/pdf",
+    )
+    document.file.save("document.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"programmes.documentrequest": request, "programmes.supportingdocument": document}

@@ -13,3 +13,4 @@ from xuetu.programmes.views.enrollments import *  # noqa: F403
 from xuetu.programmes.views.exceptions import *  # noqa: F403
 from xuetu.programmes.views.mentors import *  # noqa: F403
 from xuetu.programmes.views.notices import *  # noqa: F403
+from xuetu.programmes.views.supporting import *  # noqa: F403
