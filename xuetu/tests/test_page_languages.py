@@ -182,7 +182,7 @@ def translated_words() -> set[str]:
     }
 
 
-def english_left(text: str, data: list[str], words: set[str] = frozenset()) -> list[str]:
+def english_left(text: str, data: list[str], words: frozenset[str] | set[str] = frozenset()) -> list[str]:
     left = without(text, data)
     left = re.sub(r"https?://\S+|\S+@\S+", " ", left)
     found = {
@@ -214,6 +214,7 @@ def imports_in_chinese() -> None:
     cohort = Cohort.objects.filter(
         status=CohortStatus.DRAFT, enterprise__memberships__user=user
     ).first()
+    assert cohort is not None, "the demo has a draft class of the enterprise"
     workbook = Workbook()
     workbook.active.append(["name", "foo"])
     unusable = io.BytesIO()
