@@ -182,7 +182,9 @@ def translated_words() -> set[str]:
     }
 
 
-def english_left(text: str, data: list[str], words: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def english_left(
+    text: str, data: list[str], words: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
     left = without(text, data)
     left = re.sub(r"https?://\S+|\S+@\S+", " ", left)
     found = {

@@ -21,7 +21,7 @@ CATEGORIES: dict[str, str] = {
 category = cells.choice(
     CATEGORIES,
     _("Choose 新入职, 在岗 or 转岗 (or new_hire, in_post, transferred)."),
-    code="category",
+    code="category_unknown",
 )
 
 # Contract end and social insurance must be there as columns although a contract end may be

@@ -225,6 +225,8 @@ def _has_role(person: Person, organisation: Organisation) -> bool:
 
 # Leaving the organisation ---------------------------------------------------------------------
 def on_enrollment_event(sender: Any, instance: EnrollmentEvent, created: bool, **kw: Any) -> None:
+    if created and instance.kind == EnrollmentEventKind.REVERSED:
+        _withdrawal_reversed(instance)
     if not created or instance.kind != EnrollmentEventKind.WITHDRAWN:
         return
     enrollment = instance.enrollment
@@ -243,6 +245,24 @@ def on_enrollment_event(sender: Any, instance: EnrollmentEvent, created: bool, *
             organisation=enterprise,
             roles=(Role.APPRENTICE,),
             reason="withdrawn",
+        )
+
+
+def _withdrawal_reversed(reversal: EnrollmentEvent) -> None:
+    """A withdrawal recorded by mistake and reversed gives back the account it closed."""
+    reversed_event = reversal.reverses
+    if reversed_event is None or reversed_event.kind != EnrollmentEventKind.WITHDRAWN:
+        return
+    enrollment = Enrollment.objects.select_related("cohort__enterprise").get(
+        pk=reversal.enrollment_id
+    )
+    user = User.objects.filter(person__pk=enrollment.person_id).first()
+    if user is None or enrollment.status not in KEEPS_ACCOUNT:
+        return
+    enterprise = enrollment.cohort.enterprise
+    if not user.memberships.filter(organisation=enterprise, role=Role.APPRENTICE).exists():
+        activation.membership_add(
+            by=reversal.by, user=user, organisation=enterprise, role=Role.APPRENTICE
         )
 
 

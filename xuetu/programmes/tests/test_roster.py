@@ -207,7 +207,7 @@ def mistakes(setting: Setting) -> list[tuple[str, str, str, Callable[[dict], dic
             lambda r: r | {"姓名": "李斯"},
         ),
         ("bad phone number", "手机号", "mobile", lambda r: r | {"手机号": "1381234567"}),
-        ("unknown category", "学徒类别", "category", lambda r: r | {"学徒类别": "临时工"}),
+        ("unknown category", "学徒类别", "category_unknown", lambda r: r | {"学徒类别": "临时工"}),
         (
             "impossible date",
             "劳动合同开始日期",
@@ -527,7 +527,7 @@ def test_a_yes_no_cell(value, expected):
         ("转岗", "transferred"),
         ("TRANSFERRED", "transferred"),
         ("", Refused("required")),
-        ("临时工", Refused("category")),
+        ("临时工", Refused("category_unknown")),
     ],
 )
 def test_a_category_cell(value, expected):
