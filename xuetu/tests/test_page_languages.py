@@ -35,7 +35,8 @@ from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import Cohort
 
 DEMO_USERS = ("bureau", "district", "enterprise", "school", "mentor", "apprentice")
-PAGES_PER_USER = 60  # enough to reach every kind of page each user has, breadth first
+PAGES_PER_USER = 150  # every kind of page each user has, breadth first
+PAGES_PER_KIND = 3  # pages of one route (a class in three statuses), ids aside
 SYSTEM_TEXTS = {"core.notice", "core.job", "core.auditevent", "core.jobrow"}
 NOT_FOLLOWED = re.compile(
     r"/(logout|i18n|api|admin|static|media)/|/(download|pdf|export|template|letter)[/.]"
@@ -82,6 +83,13 @@ class _Text(HTMLParser):
                 self.parts.append(values[name] or "")
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
+        # An action's form posts to a page whose GET is its confirmation (or its form).
+        if (
+            tag == "form"
+            and values.get("action")
+            and (values.get("method") or "").lower() == "post"
+        ):
+            self.links.append(values["action"] or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.VOID or all(name != tag for name, _ in self._open):
@@ -161,6 +169,9 @@ def crawl(username: str, language: str, broken: dict[str, int] | None = None) ->
                 continue
             # One page per kind: a list's later pages and filters are the same template.
             if parts.query and any(p.split("?")[0] == parts.path for p in queued):
+                continue
+            kind = re.sub(r"\d+", "N", parts.path)
+            if sum(re.sub(r"\d+", "N", p.split("?")[0]) == kind for p in queued) >= PAGES_PER_KIND:
                 continue
             queued.add(target)
             queue.append(target)

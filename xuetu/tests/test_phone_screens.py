@@ -70,6 +70,14 @@ def looks_right_on_a_phone(page, name: str, language: str) -> None:
         ".id-number", "els => els.filter(e => e.offsetParent).map(e => e.getClientRects().length)"
     )
     assert all(lines == 1 for lines in heights), (name, heights)
+    # A file's value shown in an import report (an ID number, a date) stays on one line too.
+    values = page.eval_on_selector_all(
+        ".cell-value",
+        "els => els.filter(e => e.offsetParent && e.textContent.trim().length <= 22)"
+        ".map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().height)])",
+    )
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+    assert all(height <= line * 1.5 for _, height in values), (name, values)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-{language}.png"), full_page=True)
 
