@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from xuetu.certification import api as certification_api
 from xuetu.programmes import api as programmes_api
 from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
@@ -18,6 +19,7 @@ router.register("enterprises", registry_api.EnterpriseViewSet, basename="enterpr
 router.register("institutions", registry_api.InstitutionViewSet, basename="institution")
 router.register("people", registry_api.PersonViewSet, basename="person")
 programmes_api.register(router)
+certification_api.register(router)
 
 
 @login_not_required
@@ -30,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("xuetu.accounts.urls")),
     path("registry/", include("xuetu.registry.urls")),
     path("programmes/", include("xuetu.programmes.urls")),
+    path("certification/", include("xuetu.certification.urls")),
     path("", include("xuetu.core.public_urls")),
     path("", include("xuetu.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
