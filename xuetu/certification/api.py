@@ -5,17 +5,35 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
 from xuetu.accounts.models import User
 from xuetu.certification import services
 from xuetu.certification.access import REVIEW
+from xuetu.certification.filters import CertificateApiFilter
 from xuetu.certification.models import RECORDED_FIELDS, Certificate
 from xuetu.core.api import SafeRelatedField, ScopedRelatedField, ScopedViewSet, transition_action
 from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
+from xuetu.registry.choices import SkillLevel
 from xuetu.registry.models import Occupation, Person
+
+
+# SkillLevel's choices already have their schema enums (a class's target level, a mentor's
+# certificate): a range here, and null for the kinds without a level.
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 5,
+        "nullable": True,
+        "description": "1 (highest) to 5; null for special ability and training certificates",
+    }
+)
+class NullableLevelField(serializers.ChoiceField):
+    pass
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -24,6 +42,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     occupation = SafeRelatedField(
         queryset=Occupation.objects.all(), required=False, allow_null=True
     )
+    level = NullableLevelField(choices=SkillLevel.choices, allow_null=True, required=False)
     review_reason = serializers.CharField(read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -70,7 +89,7 @@ class CertificateViewSet(ScopedViewSet):
     update_service = services.certificate_update
     fixed_on_update = ("holder", "kind")
 
-    filterset_fields = ["kind", "level", "review_status", "occupation"]
+    filterset_class = CertificateApiFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("holder", "organisation")
