@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from xuetu.accounts.activate_views import ActivatePage
+from xuetu.certification import api as certification_api
 from xuetu.programmes import api as programmes_api
 from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
@@ -19,6 +20,7 @@ router.register("enterprises", registry_api.EnterpriseViewSet, basename="enterpr
 router.register("institutions", registry_api.InstitutionViewSet, basename="institution")
 router.register("people", registry_api.PersonViewSet, basename="person")
 programmes_api.register(router)
+certification_api.register(router)
 
 
 @login_not_required
@@ -31,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("xuetu.accounts.urls")),
     path("registry/", include("xuetu.registry.urls")),
     path("programmes/", include("xuetu.programmes.urls")),
+    path("certification/", include("xuetu.certification.urls")),
     path("", include("xuetu.core.public_urls")),
     path("activate/", login_not_required(ActivatePage.as_view()), name="activate"),
     path("", include("xuetu.core.urls")),

@@ -6,3 +6,9 @@ class CertificationConfig(AppConfig):
     name = "xuetu.certification"
     label = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from xuetu.certification import access, site
+
+        access.register()
+        site.register()

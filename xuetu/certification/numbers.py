@@ -134,3 +134,45 @@ def _refused(reading: Reading, code: str, message: StrOrPromise) -> Reading:
 def _reviewed(reading: Reading, code: str, message: StrOrPromise) -> Reading:
     problems = [Problem(code, message, "number")]
     return replace(reading, outcome=PENDING_REVIEW, problems=problems)
+
+
+# Why a number waits for review, kept as data (a code and its parameters) and said again in
+# the reader's language: the same messages as read_number's.
+def review_reason(
+    kind: str, reading: Reading, issued_year: int | None = None
+) -> tuple[str, dict[str, object]]:
+    """The stored form of a pending reading's reason: its problem's code and parameters."""
+    problem = reading.problems[0] if reading.problems else None
+    code = problem.code if problem else ""
+    if code == "number_layout_unknown":
+        return code, {"kind": kind}
+    if code == "number_year_differs":
+        return code, {"year": reading.year, "issued": issued_year}
+    return code, {}
+
+
+def reason_message(code: str, params: dict[str, object]) -> str:
+    """The reason `code` with `params`, in the active language."""
+    if code == "number_layout_unknown" and params.get("kind") == CertificateType.SKILL_LEVEL:
+        return str(
+            _(
+                "The number is not in the skill level certificate layout (a letter Y or S and 21 "
+                "digits): the bureau will check it."
+            )
+        )
+    if code == "number_layout_unknown":
+        return str(
+            _(
+                "The number is not in the vocational qualification certificate layout (16 digits): "
+                "the bureau will check it."
+            )
+        )
+    if code == "number_year_differs":
+        message = _(
+            "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
+            "the bureau will check it."
+        )
+        return str(message) % {"year": params.get("year", ""), "issued": params.get("issued", "")}
+    if code == "corrected_after_rejection":
+        return str(_("Corrected after the bureau rejected it: the bureau will check it again."))
+    return code

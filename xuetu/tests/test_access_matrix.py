@@ -81,7 +81,17 @@ def objects(world) -> dict[str, models.Model]:
         "core.job": job_run(job_create(by=user, kind="export", params={"list": "person"})),
         "registry.occupation": programme.occupation,
         **owned_programme_objects(programme),
+        "certification.certificate": certificate_of(world, programme),
     }
+
+
+def certificate_of(world, programme) -> models.Model:
+    """The apprentice's certificate, recorded by the institution teaching the class, with a
+    scan so its download answers."""
+    from xuetu.certification.tests.factories import make_certificate
+
+    certificate = make_certificate(world, programme, scan=True)
+    return certificate
 
 
 def view_class(callback) -> Any:

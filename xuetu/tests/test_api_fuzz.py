@@ -101,9 +101,10 @@ def an_object_of(path: str) -> Any:
 @pytest.fixture
 def writer(world):
     """The city administrator, with one object of every kind the API writes to."""
+    from xuetu.certification.tests.factories import make_certificate
     from xuetu.programmes.tests.factories import build_programme
 
-    build_programme(world)
+    make_certificate(world, build_programme(world))
     return world.api("bureau")
 
 

@@ -33,6 +33,7 @@ READS = schema.include(method="GET")
 def programme(world):
     """A class with an apprentice on it, and a second apprentice who withdrew: blank and set
     reasons, mentors and none, people each role sees in full, masked or not at all."""
+    from xuetu.certification.tests.factories import make_certificate
     from xuetu.programmes import services
     from xuetu.programmes.tests.factories import (
         build_programme,
@@ -44,6 +45,8 @@ def programme(world):
 
     programme = build_programme(world)
     supporting_objects(programme)  # a request and a document, for their API routes
+    make_certificate(world, programme)  # accepted: no review reason
+    make_certificate(world, programme, number="CQ-2019-0042", kind="qualification")  # queued
     cluster = IndustryCluster.objects.create(code="auto", name="汽车集群", name_en="Automotive")
     IndustryChain.objects.create(code="ev", name="新能源汽车", name_en="EVs", cluster=cluster)
     leaver = make_enrollment(

@@ -13,7 +13,11 @@ from xuetu.project.management.commands.seed_demo import demo_modules
 
 
 def test_seed_demo_seeds_each_apps_demo_from_the_lowest_layer_up():
-    assert [m.__name__ for m in demo_modules()] == ["xuetu.registry.demo", "xuetu.programmes.demo"]
+    assert [m.__name__ for m in demo_modules()] == [
+        "xuetu.registry.demo",
+        "xuetu.programmes.demo",
+        "xuetu.certification.demo",
+    ]
     assert all(callable(m.seed) for m in demo_modules())
 
 

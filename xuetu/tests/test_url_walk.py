@@ -66,13 +66,17 @@ def owned(world):
     from xuetu.programmes.tests.factories import build_programme, owned_programme_objects
 
     user = world.users["enterprise"]
+    from xuetu.certification.tests.factories import make_certificate
+
     job = job_create(by=user, kind="export", params={"list": "person"})
+    programme = build_programme(world)
     return {
         "registry.enterprise": world.enterprise,
         "registry.person": world.people["worker"],
         "accounts.organisation": world.enterprise,
         "core.job": job,
-        **owned_programme_objects(build_programme(world)),
+        **owned_programme_objects(programme),
+        "certification.certificate": make_certificate(world, programme, scan=True),
     }
 
 
