@@ -103,7 +103,7 @@ def account_activate(*, code: str, password: str, now: dt.datetime | None = None
     now = now or timezone.now()
     with transaction.atomic():
         found = (
-            ActivationCode.objects.select_for_update()
+            ActivationCode.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(code_hash=code_hash(code))
             .first()

@@ -128,7 +128,9 @@ def person_account_create(
     if role is None:
         raise Refused([NOT_YOURS])
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         if person.user is not None:
             return _role_for_existing(by, person.user, organisation, role)
         user = activation.account_open(
@@ -161,14 +163,14 @@ def cohort_accounts_create(*, by: User | None, cohort: Cohort) -> list[activatio
     if by is not None and not can(by, CHANGE, enterprise):
         raise Refused([ENTERPRISE_ONLY])
     with transaction.atomic():
+        # The class's people without an account, locked (PostgreSQL locks no DISTINCT rows:
+        # the subquery picks them, the outer query locks them).
+        on_roster = Enrollment.objects.filter(cohort=cohort, status__in=KEEPS_ACCOUNT).values(
+            "person_id"
+        )
         people = list(
-            Person.objects.select_for_update()
-            .filter(
-                enrollments__cohort=cohort,
-                enrollments__status__in=KEEPS_ACCOUNT,
-                user__isnull=True,
-            )
-            .distinct()
+            Person.objects.select_for_update(of=("self",))
+            .filter(pk__in=on_roster, user__isnull=True)
             .order_by("name", "pk")
         )
         issued = activation.accounts_open_many(
