@@ -17,7 +17,7 @@ from xuetu.core.problems import Refused
 from xuetu.programmes.tests.factories import build_programme, make_person
 from xuetu.registry.choices import CertificateType
 from xuetu.registry.models import Institution
-from xuetu.testing import make_user
+from xuetu.testing import confirmed, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +227,9 @@ def test_the_bureau_rejects_through_the_page_with_a_reason(world, programme):
     certificate = make_certificate(world, programme, number="CQ-2019-0042")
     url = f"{certificate.get_absolute_url()}reject/"
     assert world.client("school").post(url, {"reason": "x"}).status_code == 403
-    response = world.client("bureau").post(url, {"reason": "编号与鉴定机构记录不符"})
+    asked = world.client("bureau").post(url, {"reason": "编号与鉴定机构记录不符"})
+    assert asked.status_code == 200  # the confirmation first
+    response = world.client("bureau").post(url, confirmed({"reason": "编号与鉴定机构记录不符"}))
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.review_status == ReviewStatus.REJECTED
