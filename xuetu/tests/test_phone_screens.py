@@ -65,6 +65,11 @@ def signed_in(browser, base: str, username: str, language: str):
 def looks_right_on_a_phone(page, name: str, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    # Nor does a list hide columns to the right: no table scrolls sideways inside the page.
+    hidden = page.eval_on_selector_all(
+        "main .table-responsive", "els => els.map(e => e.scrollWidth - e.clientWidth)"
+    )
+    assert all(extra <= 1 for extra in hidden), (name, hidden)
     # An ID number is read as one token: it never breaks over two lines.
     heights = page.eval_on_selector_all(
         ".id-number", "els => els.filter(e => e.offsetParent).map(e => e.getClientRects().length)"
