@@ -5,11 +5,13 @@ and a visitor who is not signed in can switch the page's language."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from xuetu.core.verify import normalise_number
+from xuetu.core.verify import HOLDER_NAME, Verifiable, normalise_number, site_wording
 from xuetu.programmes.tests.test_documents import make_appointment
 
 NUMBER = "PS-2026-000007"
@@ -23,6 +25,14 @@ AS_TYPED = [
     "PS—2026—000007",
     "PS-2026-000 007",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    # Verification requests are counted per address (30 in ten minutes): each test its own.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def current_letter(world):
@@ -110,3 +120,39 @@ def test_a_visitor_switches_the_verification_page_to_english_and_back(browser, l
         assert page.url == url
     finally:
         context.close()
+
+
+def test_a_kind_verified_by_name_must_say_how_to_find_it_by_name():
+    with pytest.raises(ValueError, match="needs find_held"):
+        Verifiable(kind="x", wording=site_wording(), secret=HOLDER_NAME)
+    with pytest.raises(ValueError, match="needs find"):
+        Verifiable(kind="x", wording=site_wording())
+
+
+@pytest.mark.django_db
+def test_a_letters_json_answer_is_its_status_alone(client, world):
+    appointment = current_letter(world)
+
+    response = client.get(f"/verify/{NUMBER}/", {"code": appointment.code, "format": "json"})
+    missing = client.get("/verify/PS-2026-000008/", {"format": "json"})
+
+    assert json.loads(response.content) == {"found": True, "status": "valid"}
+    assert missing.status_code == 404 and missing.content == b'{"found":false}'
+
+
+@pytest.mark.django_db
+def test_the_form_offers_the_holders_name_and_keeps_the_letters_code(client):
+    body = client.get("/verify/").content.decode()
+
+    assert 'name="number"' in body and 'name="name"' in body and 'name="code"' in body
+    assert 'data-testid="verify-code"' in body  # folded away: most visitors hold a certificate
+
+
+@pytest.mark.django_db
+def test_a_name_given_for_a_letter_is_no_secret_of_it(client, world):
+    current_letter(world)
+
+    response = client.get(f"/verify/{NUMBER}/", {"name": "王建松"})
+
+    assert response.status_code == 200 and 'data-status="valid"' in response.content.decode()
+    assert "王*松" not in response.content.decode()  # only the code shows the holder
