@@ -36,6 +36,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _an_empty_cache():
+    # Rate limits (public verification, activation codes) count in the cache: each test
+    # starts with no requests counted, whatever ran before it.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Uploads and generated files (exports, PDFs) never land in the working tree.
     settings.MEDIA_ROOT = tmp_path / "media"
