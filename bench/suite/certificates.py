@@ -10,7 +10,7 @@ from typing import Any
 
 from suite.config import log
 from suite.data import Data, IdNumbers, chinese_name
-from suite.roster import checked
+from suite.roster import checked, record_dry_run
 from suite.scenarios import Bench
 
 CERTIFICATE_IMPORT_ROWS = 5_000  # at scale 1
@@ -61,21 +61,14 @@ def measure_certificate_import(bench: Bench, data: Data, rows: int, *, full: boo
         user = User.objects.get(pk=data.world.users["bureau"].pk)
         return checked(certificate_import(by=user, data=content, dry_run=True), rows)
 
-    scenario = bench.record(
+    scenario = record_dry_run(
+        bench,
         "certificate_import_5k",
         "Certificate import (dry run)",
         run,
+        rows,
+        len(content),
         full=full,
-        size=f"{rows} rows",
-        kind="import",
-        reps=bench.args.slow_reps if full else 1,
     )
-    if scenario is None:
-        return
-    if not full:
-        scenario.small_rows = rows
-        return
-    scenario.rows = rows
-    scenario.rows_per_s = rows / (scenario.full.median_ms / 1000)
-    scenario.extra["file_bytes"] = len(content)
-    log(f"  {scenario.rows_per_s:.0f} rows/s")
+    if scenario is not None:
+        log(f"  {scenario.rows_per_s:.0f} rows/s")
