@@ -130,6 +130,7 @@ def run_benchmark(bench: Any, volumes: Volumes) -> None:
 
 
 def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:
+    from suite.certificates import CERTIFICATE_IMPORT_ROWS, measure_certificate_import
     from suite.data import grow, grow_audit
     from suite.database import analyse
     from suite.pages import measure_pages, measure_pdfs
@@ -139,6 +140,7 @@ def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:
     measure_pages(bench, data, full=False)
     measure_pdfs(bench, data, full=False)
     measure_import(bench, data, BASELINE, full=False)
+    measure_certificate_import(bench, data, BASELINE, full=False)
 
     log("--- growing to full size ---")
     grow(
@@ -155,6 +157,8 @@ def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:
     measure_pages(bench, data, full=True)
     measure_pdfs(bench, data, full=True)
     measure_import(bench, data, volumes.import_rows, full=True)
+    certificates = max(BASELINE, round(CERTIFICATE_IMPORT_ROWS * bench.args.scale))
+    measure_certificate_import(bench, data, certificates, full=True)
 
 
 def report(args: argparse.Namespace, bench: Any, volumes: Volumes) -> None:

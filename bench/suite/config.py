@@ -29,6 +29,7 @@ ORDER = [
     "cohort_detail_bureau",
     "roster_import_dry",
     "roster_import_real",
+    "certificate_import_5k",
     "filing_form_pdf",
     "appointment_pdf",
     "audit_first",

@@ -133,25 +133,51 @@ def measure_import(bench: Bench, data: Data, rows: int, *, full: bool) -> None:
     content = roster_xlsx(
         rows, ids=ids, mentors=data.import_mentors, per_mentor=10, teacher=data.import_teacher
     )
-    scenario = bench.record(
+    scenario = record_dry_run(
+        bench,
         "roster_import_dry",
         "Roster import (dry run)",
         importer(data, content, rows, dry_run=True),
+        rows,
+        len(content),
+        full=full,
+    )
+    if scenario is None:
+        return
+    log(f"  {scenario.rows_per_s:.0f} rows/s; now one real import")
+    measure_real_import(bench, importer(data, content, rows, dry_run=False), rows)
+
+
+def record_dry_run(
+    bench: Bench,
+    key: str,
+    label: str,
+    run: Callable[[], Any],
+    rows: int,
+    file_bytes: int,
+    *,
+    full: bool,
+) -> Any:
+    """An import's dry run, timed: its rows per second at full size, or None (at 10 rows,
+    or when it failed)."""
+    scenario = bench.record(
+        key,
+        label,
+        run,
         full=full,
         size=f"{rows} rows",
         kind="import",
         reps=bench.args.slow_reps if full else 1,
     )
     if scenario is None:
-        return
+        return None
     if not full:
         scenario.small_rows = rows
-        return
+        return None
     scenario.rows = rows
     scenario.rows_per_s = rows / (scenario.full.median_ms / 1000)
-    scenario.extra["file_bytes"] = len(content)
-    log(f"  {scenario.rows_per_s:.0f} rows/s; now one real import")
-    measure_real_import(bench, importer(data, content, rows, dry_run=False), rows)
+    scenario.extra["file_bytes"] = file_bytes
+    return scenario
 
 
 def measure_real_import(bench: Bench, run: Callable[[], Any], rows: int) -> None:

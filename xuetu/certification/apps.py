@@ -8,7 +8,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
-        from xuetu.certification import access, site
+        from xuetu.certification import access, site, tasks  # noqa: F401 - the import job
 
         access.register()
         site.register()

@@ -6,6 +6,12 @@ from xuetu.core.urls import actions, crud  # and the <id:…> converter
 app_name = "certification"
 
 urlpatterns = [
+    path("certificates/import/", views.CertificateImport.as_view(), name="certificate_import"),
+    path(
+        "certificates/import/template/",
+        views.CertificateImportTemplate.as_view(),
+        name="certificate_import_template",
+    ),
     *crud(
         "certificates",
         "certificate",

@@ -1,5 +1,6 @@
 """Certificate pages: the list (and the bureau's review queue), a certificate's page with its
-review history and scan, the record and correct forms, and the bureau's verify and reject."""
+review history and scan, the record and correct forms, the bureau's verify and reject, and the
+import of an evaluation organisation's results (a job, as the roster's)."""
 
 from __future__ import annotations
 
@@ -8,34 +9,41 @@ from typing import Any
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.views import generic
 
-from xuetu.accounts.choices import Role
+from xuetu.accounts.auth import signed_in
 from xuetu.certification import filters, forms, services
 from xuetu.certification.access import REVIEW
 from xuetu.certification.choices import REVIEWABLE
+from xuetu.certification.imports import COLUMNS, certificate_template, may_import
 from xuetu.certification.models import Certificate
-from xuetu.core.access import can, scope_for
+from xuetu.certification.tasks import CERTIFICATE_IMPORT, certificate_import_start
+from xuetu.core.access import can
 from xuetu.core.audit_labels import describe
-from xuetu.core.models import AuditEvent
+from xuetu.core.models import AuditEvent, Job
 from xuetu.core.problems import Refused
+from xuetu.core.uploads import XLSX, check_upload
 from xuetu.core.views import (
     ActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedDownloadView,
     ScopedListView,
+    ScopedMixin,
     ScopedUpdateView,
+    ServiceFormMixin,
     apply_errors,
+    file_response,
 )
+from xuetu.programmes.forms import ROSTER_MAX_BYTES
 from xuetu.registry.masking import PersonalView
 
-
-def may_record(user: Any) -> bool:
-    """The city bureau and institution managers record certificates (for whom: the service)."""
-    scope = scope_for(user)
-    return scope.city or scope.has_role(Role.INSTITUTION_MANAGER)
+# The city bureau and institution managers record (and import) certificates; for whom: the
+# service, row by row for an import.
+may_record = may_import
 
 
 def may_review(user: Any, certificate: Certificate) -> bool:
@@ -155,3 +163,65 @@ class CertificateReject(ActionView, CertificateDetail):
 
     def available(self) -> bool:
         return may_review(self.request.user, self.object)
+
+
+class CertificateImportForm(django_forms.Form):
+    file = django_forms.FileField(
+        label=_("Results file (.xlsx)"),
+        widget=django_forms.FileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_upload(upload, kinds=[XLSX], max_bytes=ROSTER_MAX_BYTES)  # a roster's limit
+        return upload
+
+
+class CertificateImport(ServiceFormMixin, ScopedMixin, generic.FormView):
+    """Upload an evaluation organisation's results (.xlsx): the import runs as a job whose
+    page shows its progress and the report. The bureau and institution managers only."""
+
+    model = Certificate
+    may_create = may_import
+    form_class = CertificateImportForm
+    template_name = "certification/import.html"
+    entry_denied = services.NOT_RECORDER
+
+    def user_may_enter(self) -> bool:
+        return self.user_can_create()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["columns"] = [(column.header, column.key) for column in COLUMNS]
+        context["last_job"] = (
+            Job.objects.for_user(self.request.user)
+            .filter(kind=CERTIFICATE_IMPORT, owner=self.request.user)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        return context
+
+    def perform(self, form: django_forms.BaseForm) -> HttpResponse:
+        upload = form.cleaned_data["file"]
+        job = certificate_import_start(
+            by=signed_in(self.request),
+            filename=upload.name,
+            data=upload.read(),
+            language=self.request.LANGUAGE_CODE,
+        )
+        return redirect("core:job_detail", pk=job.pk)
+
+
+class CertificateImportTemplate(ScopedMixin, generic.View):
+    """The blank results file, for whoever may import."""
+
+    model = Certificate
+    may_create = may_import
+    entry_denied = services.NOT_RECORDER
+
+    def user_may_enter(self) -> bool:
+        return self.user_can_create()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+        data = certificate_template(language=request.LANGUAGE_CODE)
+        return file_response(data, "certificates-template.xlsx", XLSX.content_type)
