@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xuetu.registry",
     "xuetu.programmes",
     "xuetu.certification",
+    "xuetu.training",
     "xuetu.project",
 ]
 
