@@ -80,6 +80,9 @@ class TemplateModule(ModuleFields):
         verbose_name = _("template module")
         verbose_name_plural = _("template modules")
 
+    def get_absolute_url(self) -> str:
+        return self.template.get_absolute_url()
+
 
 class PlanQuerySet(ScopedQuerySet):
     """Who reaches these rows: training.access."""
