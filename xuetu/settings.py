@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xuetu.registry",
     "xuetu.programmes",
     "xuetu.certification",
+    "xuetu.training",
     "xuetu.project",
 ]
 
@@ -289,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     # A blank or null choice is declared (BlankEnum, NullEnum), so a generated client accepts
     # the `""` of an unset reason.
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    "ENUM_NAME_OVERRIDES": {"ModuleKindEnum": "xuetu.training.choices.ModuleKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "xuetu.core.api.document_error_answers",  # the 400, 401, 403 and 404 of every route

@@ -11,6 +11,7 @@ from xuetu.certification import api as certification_api
 from xuetu.programmes import api as programmes_api
 from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
+from xuetu.training import api as training_api
 
 router = DefaultRouter()
 router.register("districts", registry_api.DistrictViewSet, basename="district")
@@ -21,6 +22,7 @@ router.register("institutions", registry_api.InstitutionViewSet, basename="insti
 router.register("people", registry_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 certification_api.register(router)
+training_api.register(router)
 
 
 @login_not_required
@@ -34,6 +36,7 @@ urlpatterns = [
     path("registry/", include("xuetu.registry.urls")),
     path("programmes/", include("xuetu.programmes.urls")),
     path("certification/", include("xuetu.certification.urls")),
+    path("training/", include("xuetu.training.urls")),
     path("", include("xuetu.core.public_urls")),
     path("activate/", login_not_required(ActivatePage.as_view()), name="activate"),
     path("", include("xuetu.core.urls")),

@@ -7,6 +7,12 @@ from xuetu.core.providers import hook
 # subsidies app answers from its paid claim lines; each provider answers an iterable of pairs.
 PRIOR_SUBSIDIES = hook("programmes.prior_subsidies", "(occupation code, level) pairs paid")
 
+# What is wrong with a class's training plan, for the filing check: called with the class and
+# the policy in force; each provider answers a list of Problems (the training app, from the
+# plan's modules), where the policy in force asks for a plan of modules
+# (`plan_modules_required`); otherwise, or with no provider, the free-text summary stands.
+PLAN_PROBLEMS = hook("programmes.plan_problems", "problems of the class's training plan")
+
 # An account closes when its person leaves the organisation: receivers of programmes' own
 # saves, connected when the app loads (programmes.people_accounts).
 from xuetu.programmes.services import people_accounts  # noqa: E402

@@ -102,6 +102,46 @@ class ProgrammePolicy(models.Model):
         choices=SkillLevel.choices,
         default=SkillLevel.SENIOR,
     )
+    # Training plans and registers (the training app reads these); null: no such rule.
+    plan_modules_required = models.BooleanField(
+        _("a filing needs a training plan of modules"),
+        default=False,
+        help_text=_(
+            "On: the filing check judges the class's training plan (its modules, their hours "
+            "by place against the minimums below). Off: the free-text plan summary suffices."
+        ),
+    )
+    min_hours_per_year = models.PositiveSmallIntegerField(
+        _("fewest planned hours a year"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("Empty: no minimum."),
+    )
+    min_centralised_hours_per_year = models.PositiveSmallIntegerField(
+        _("fewest centralised hours (at the institution) a year"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("Empty: no minimum."),
+    )
+    max_online_share = models.PositiveSmallIntegerField(
+        _("largest online share of the planned hours (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Empty: no limit."),
+    )
+    max_hours_per_day = models.PositiveSmallIntegerField(
+        _("most training hours an apprentice may have in a day"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("progress review every (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
 
     objects = ReferenceQuerySet.as_manager()
 

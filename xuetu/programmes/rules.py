@@ -475,6 +475,9 @@ class Filing:
     target_level: int
     roster: Sequence[RosterLine] = field(default_factory=tuple)
     mentor_ratio: int | None = None  # a reviewer-approved exception to the policy's ratio
+    # The plan's problems as the training app answers them (None: no app answers, and the
+    # free-text plan summary stands for the plan).
+    plan_problems: Sequence[Problem] | None = None
 
 
 def filing_problems(filing: Filing, policy: Policy) -> list[Problem]:
@@ -484,7 +487,9 @@ def filing_problems(filing: Filing, policy: Policy) -> list[Problem]:
         *agreement_problems(filing.agreement, start=start, end=end),
         *duration_problems(start, end, special_approval=filing.special_approval, policy=policy),
     ]
-    if not filing.has_plan:
+    if filing.plan_problems is not None:
+        problems += filing.plan_problems
+    elif not filing.has_plan:
         problems.append(Problem("no_plan", _("The class has no training plan."), "plan_summary"))
     problems += roster_problems(filing, policy)
     problems += mentor_roster_problems(filing.roster, policy, ratio=filing.mentor_ratio)

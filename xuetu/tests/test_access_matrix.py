@@ -82,6 +82,7 @@ def objects(world) -> dict[str, models.Model]:
         "registry.occupation": programme.occupation,
         **owned_programme_objects(programme),
         "certification.certificate": certificate_of(world, programme),
+        **training_objects(programme),
     }
 
 
@@ -92,6 +93,13 @@ def certificate_of(world, programme) -> models.Model:
 
     certificate = make_certificate(world, programme, scan=True)
     return certificate
+
+
+def training_objects(programme) -> dict[str, models.Model]:
+    """The class's training plan and one of its modules."""
+    from xuetu.training.tests.factories import owned_training_objects
+
+    return owned_training_objects(programme)
 
 
 def view_class(callback) -> Any:

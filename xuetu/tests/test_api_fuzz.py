@@ -103,8 +103,11 @@ def writer(world):
     """The city administrator, with one object of every kind the API writes to."""
     from xuetu.certification.tests.factories import make_certificate
     from xuetu.programmes.tests.factories import build_programme
+    from xuetu.training.tests.factories import owned_training_objects
 
-    make_certificate(world, build_programme(world))
+    programme = build_programme(world)
+    make_certificate(world, programme)
+    owned_training_objects(programme)
     return world.api("bureau")
 
 

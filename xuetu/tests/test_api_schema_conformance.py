@@ -42,11 +42,13 @@ def programme(world):
         supporting_objects,
     )
     from xuetu.registry.models import IndustryChain, IndustryCluster
+    from xuetu.training.tests.factories import owned_training_objects
 
     programme = build_programme(world)
     supporting_objects(programme)  # a request and a document, for their API routes
     make_certificate(world, programme)  # accepted: no review reason
     make_certificate(world, programme, number="CQ-2019-0042", kind="qualification")  # queued
+    owned_training_objects(programme)  # a plan with its modules, one without a responsible
     cluster = IndustryCluster.objects.create(code="auto", name="汽车集群", name_en="Automotive")
     IndustryChain.objects.create(code="ev", name="新能源汽车", name_en="EVs", cluster=cluster)
     leaver = make_enrollment(

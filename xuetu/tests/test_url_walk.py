@@ -67,6 +67,7 @@ def owned(world):
 
     user = world.users["enterprise"]
     from xuetu.certification.tests.factories import make_certificate
+    from xuetu.training.tests.factories import owned_training_objects
 
     job = job_create(by=user, kind="export", params={"list": "person"})
     programme = build_programme(world)
@@ -77,6 +78,7 @@ def owned(world):
         "core.job": job,
         **owned_programme_objects(programme),
         "certification.certificate": make_certificate(world, programme, scan=True),
+        **owned_training_objects(programme),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from xuetu.programmes.choices import (
     EnrollmentStatus,
     TrainingMode,
 )
+from xuetu.programmes.hooks import PLAN_PROBLEMS
 from xuetu.programmes.models import (
     Cohort,
     CooperationAgreement,
@@ -227,7 +229,11 @@ def reopen(by: User | None, cohort: Cohort) -> None:
 def filing_problems(cohort: Cohort) -> list[Problem]:
     """Everything that stops the class from being submitted (empty: it may be)."""
     policy = current_policy(cohort.planned_start)
-    return rules.filing_problems(selectors.filing_for(cohort), policy)
+    filing = selectors.filing_for(cohort)
+    if policy.plan_modules_required and PLAN_PROBLEMS.providers:  # the training app judges
+        answers = PLAN_PROBLEMS.answers(cohort, policy)
+        filing = replace(filing, plan_problems=[p for answer in answers for p in answer])
+    return rules.filing_problems(filing, policy)
 
 
 def cohort_submit(*, by: User | None, cohort: Cohort) -> Cohort:

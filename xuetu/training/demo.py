@@ -1,0 +1,135 @@
+"""Demo training plans: a plan template for the welder and the vehicle assembler, the 2027
+version of the programme policy (plans of modules required; 600 hours a year, of which 160
+centralised at the institution; online at most 50%), and a plan for every demo class that was
+filed, as it stood when filed (the draft class has none yet: start it from the template).
+Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TextIO
+
+from django.db import transaction
+
+from xuetu.core.dates import duration_months
+from xuetu.programmes.choices import CohortStatus, MentorKind
+from xuetu.programmes.demo import occupation
+from xuetu.programmes.models import Cohort, Mentor, ProgrammePolicy
+from xuetu.training.choices import ModuleKind, ModulePlace
+from xuetu.training.models import Module, PlanTemplate, TemplateModule, TrainingPlan
+
+K, P = ModuleKind, ModulePlace
+# title, kind, hours a year, place
+MODULES = {
+    "welder": [
+        ("焊接安全与职业健康", K.SAFETY, 24, P.SCHOOL),
+        ("焊接工艺与材料理论", K.THEORY, 160, P.SCHOOL),
+        ("职业道德与工匠精神", K.ETHICS, 16, P.ONLINE),
+        ("车身焊装岗位实训", K.PRACTICAL, 400, P.WORKPLACE),
+    ],
+    "assembler": [
+        ("汽车装调安全规范", K.SAFETY, 24, P.SCHOOL),
+        ("汽车构造与装调工艺理论", K.THEORY, 160, P.SCHOOL),
+        ("职业道德与工匠精神", K.ETHICS, 16, P.ONLINE),
+        ("总装线装调岗位实训", K.PRACTICAL, 400, P.WORKPLACE),
+    ],
+    "appliance": [
+        ("电器装配安全操作", K.SAFETY, 24, P.SCHOOL),
+        ("小家电结构与制造工艺理论", K.THEORY, 160, P.SCHOOL),
+        ("职业道德与工匠精神", K.ETHICS, 16, P.ONLINE),
+        ("热水器生产线岗位实训", K.PRACTICAL, 400, P.WORKPLACE),
+    ],
+    "rolling": [
+        ("轧制安全与设备点检", K.SAFETY, 24, P.SCHOOL),
+        ("金属轧制工艺理论", K.THEORY, 160, P.SCHOOL),
+        ("职业道德与工匠精神", K.ETHICS, 16, P.ONLINE),
+        ("铝板带轧制岗位实训", K.PRACTICAL, 400, P.WORKPLACE),
+    ],
+}
+TEMPLATES = {"welder": "焊工（高级工）一班一方案范本", "assembler": "汽车装调工一班一方案范本"}
+NOTE = "理论教学在院校集中进行，岗位实训由企业导师带教，工学交替；结业参加职业技能等级认定。"
+POLICY_2027 = "重庆市企业新型学徒制实施办法（2027年修订）"
+
+
+def seed(out: TextIO) -> None:
+    with transaction.atomic():
+        seed_templates()
+        seed_policy()
+        seed_plans()
+
+
+def seed_templates() -> None:
+    for key, name in TEMPLATES.items():
+        template, created = PlanTemplate.objects.get_or_create(
+            occupation=occupation(key), name=name
+        )
+        if created:
+            TemplateModule.objects.bulk_create(
+                TemplateModule(template=template, order=i, title=t, kind=k, hours=h, place=p)
+                for i, (t, k, h, p) in enumerate(MODULES[key])
+            )
+
+
+def seed_policy() -> None:
+    """From 2027 the filing check judges the plan's modules (a new version of the policy,
+    as a change of policy always is)."""
+    ProgrammePolicy.objects.get_or_create(
+        effective_from=dt.date(2027, 1, 1),
+        defaults={
+            "name": POLICY_2027,
+            "plan_modules_required": True,
+            "min_hours_per_year": 600,
+            "min_centralised_hours_per_year": 160,
+            "max_online_share": 50,
+        },
+    )
+
+
+def key_of(cohort: Cohort) -> str | None:
+    return next((k for k in MODULES if occupation(k).pk == cohort.occupation_id), None)
+
+
+def responsible(cohort: Cohort) -> dict[str, Mentor | None]:
+    """The class's teacher and enterprise mentor, as its roster names them."""
+    enrollment = cohort.enrollments.select_related(
+        "enterprise_mentor", "institution_mentor"
+    ).first()
+    if enrollment is None:
+        return {MentorKind.ENTERPRISE: None, MentorKind.INSTITUTION: None}
+    return {
+        MentorKind.ENTERPRISE: enrollment.enterprise_mentor,
+        MentorKind.INSTITUTION: enrollment.institution_mentor,
+    }
+
+
+def seed_plans() -> None:
+    filed = Cohort.objects.exclude(status=CohortStatus.DRAFT).filter(training_plan__isnull=True)
+    for cohort in filed.filter(code__startswith="BJ-"):
+        key = key_of(cohort)
+        if key is not None:
+            seed_plan(cohort, key)
+
+
+def seed_plan(cohort: Cohort, key: str) -> TrainingPlan:
+    """The plan as it stood when the class was filed (written here directly: the services
+    change only a class that is still being filed)."""
+    years = duration_months(cohort.planned_start, cohort.planned_end) / 12
+    people = responsible(cohort)
+    template = PlanTemplate.objects.filter(occupation_id=cohort.occupation_id).first()
+    plan = TrainingPlan(cohort=cohort, template=template, note=NOTE)
+    plan.full_clean()
+    plan.save()
+    for order, (title, kind, hours, place) in enumerate(MODULES[key]):
+        who = MentorKind.ENTERPRISE if place == P.WORKPLACE else MentorKind.INSTITUTION
+        module = Module(
+            plan=plan,
+            order=order,
+            title=title,
+            kind=kind,
+            hours=round(hours * years),
+            place=place,
+            responsible=people[who],
+        )
+        module.full_clean()
+        module.save()
+    return plan
