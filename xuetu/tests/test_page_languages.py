@@ -314,6 +314,9 @@ def test_every_message_the_project_says_has_its_chinese():
     missing = [e["msgid"] for e in entries if not e.get("msgstr")]
     fuzzy = [e["msgid"] for e in entries if e.get("fuzzy")]
     assert (missing, fuzzy) == ([], [])
+    # One entry per message: a message defined twice stops the catalogue compiling at all.
+    keys = [(e.get("msgctxt", ""), e["msgid"]) for e in entries]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
 
 
 def test_every_notice_reads_in_english_and_in_chinese():
