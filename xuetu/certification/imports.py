@@ -63,7 +63,6 @@ from xuetu.core.imports import (
     validation_problems,
 )
 from xuetu.core.imports.sheet import Upload
-from xuetu.core.problems import Problem, say
 from xuetu.core.services import actor
 from xuetu.programmes.models import Enrollment
 from xuetu.registry.choices import CertificateType, SkillLevel
@@ -76,7 +75,7 @@ from xuetu.registry.services import (
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 # An evaluation organisation's batch for one sitting: a few thousand at most. A bigger file is
 # more likely a whole register pasted by mistake.
@@ -162,27 +161,8 @@ def check_row(row: Row) -> None:
     if reading.outcome != ACCEPTED:
         level = WARNING if reading.outcome == PENDING_REVIEW else ERROR
         for problem in reading.problems:
-            row.add("number", _lazy(problem, reading, row), code=problem.code, level=level)
+            row.add("number", problem.message, code=problem.code, level=level)
     row.values["number"] = reading.number
-
-
-LEVEL_MISMATCH = _(
-    "The number's level digit is %(digit)s, which is not the certificate's level %(level)s."
-)
-YEAR_DIFFERS = _(
-    "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
-    "the bureau will check it."
-)
-
-
-def _lazy(problem: Problem, reading: Reading, row: Row) -> StrOrPromise:
-    """read_number's message, said again in the reader's language: the job stores it as its
-    id and parameters (read_number formats the two with values in the active language)."""
-    if problem.code == "number_level_mismatch":
-        return say(LEVEL_MISMATCH, digit=reading.level, level=row.get("level"))
-    if problem.code == "number_year_differs":
-        return say(YEAR_DIFFERS, year=reading.year, issued=row.get("issued_on").year)
-    return problem.message
 
 
 @dataclass

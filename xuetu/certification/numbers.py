@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.identifiers import PROVINCE_PREFIXES, normalise_number
-from xuetu.core.problems import Problem
+from xuetu.core.problems import Problem, say
 from xuetu.registry.choices import CertificateType
 
 if TYPE_CHECKING:
@@ -81,6 +81,26 @@ def read_qualification(number: str) -> Reading | None:
     )
 
 
+# Each message once, lazy: a job or a certificate stores it and it is read in the reader's
+# language (`say` keeps the parameters until it is shown).
+LAYOUT_SKILL_LEVEL = _(
+    "The number is not in the skill level certificate layout (a letter Y or S and 21 "
+    "digits): the bureau will check it."
+)
+LAYOUT_QUALIFICATION = _(
+    "The number is not in the vocational qualification certificate layout (16 digits): "
+    "the bureau will check it."
+)
+LEVEL_MISMATCH = _(
+    "The number's level digit is %(digit)s, which is not the certificate's level %(level)s."
+)
+YEAR_DIFFERS = _(
+    "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
+    "the bureau will check it."
+)
+CORRECTED = _("Corrected after the bureau rejected it: the bureau will check it again.")
+
+
 READERS: dict[str, Callable[[str], Reading | None]] = {
     CertificateType.SKILL_LEVEL: read_skill_level,
     CertificateType.QUALIFICATION: read_qualification,
@@ -101,27 +121,15 @@ def read_number(
         return Reading(number, None)
     reading = READERS[kind](number)
     if reading is None:
-        if kind == CertificateType.SKILL_LEVEL:
-            message = _(
-                "The number is not in the skill level certificate layout (a letter Y or S and 21 "
-                "digits): the bureau will check it."
-            )
-        else:
-            message = _(
-                "The number is not in the vocational qualification certificate layout (16 digits): "
-                "the bureau will check it."
-            )
+        message = (
+            LAYOUT_SKILL_LEVEL if kind == CertificateType.SKILL_LEVEL else LAYOUT_QUALIFICATION
+        )
         return _reviewed(Reading(number, None), "number_layout_unknown", message)
     if level is not None and reading.level != level:
-        mismatch = _(
-            "The number's level digit is %(digit)s, which is not the certificate's level %(level)s."
-        ) % {"digit": reading.level, "level": level}
+        mismatch = say(LEVEL_MISMATCH, digit=reading.level, level=level)
         return _refused(reading, "number_level_mismatch", mismatch)
     if issued_year is not None and reading.year != issued_year:
-        differs = _(
-            "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
-            "the bureau will check it."
-        ) % {"year": reading.year, "issued": issued_year}
+        differs = say(YEAR_DIFFERS, year=reading.year, issued=issued_year)
         return _reviewed(reading, "number_year_differs", differs)
     return reading
 
@@ -153,26 +161,11 @@ def review_reason(
 
 def reason_message(code: str, params: dict[str, object]) -> str:
     """The reason `code` with `params`, in the active language."""
-    if code == "number_layout_unknown" and params.get("kind") == CertificateType.SKILL_LEVEL:
-        return str(
-            _(
-                "The number is not in the skill level certificate layout (a letter Y or S and 21 "
-                "digits): the bureau will check it."
-            )
-        )
     if code == "number_layout_unknown":
-        return str(
-            _(
-                "The number is not in the vocational qualification certificate layout (16 digits): "
-                "the bureau will check it."
-            )
-        )
+        skill = params.get("kind") == CertificateType.SKILL_LEVEL
+        return str(LAYOUT_SKILL_LEVEL if skill else LAYOUT_QUALIFICATION)
     if code == "number_year_differs":
-        message = _(
-            "The number says the certificate is of %(year)s, but it was issued in %(issued)s: "
-            "the bureau will check it."
-        )
-        return str(message) % {"year": params.get("year", ""), "issued": params.get("issued", "")}
+        return str(say(YEAR_DIFFERS, year=params.get("year", ""), issued=params.get("issued", "")))
     if code == "corrected_after_rejection":
-        return str(_("Corrected after the bureau rejected it: the bureau will check it again."))
+        return str(CORRECTED)
     return code

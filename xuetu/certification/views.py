@@ -9,7 +9,7 @@ from typing import Any
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -135,12 +135,7 @@ class CertificateScan(ScopedDownloadView):
     """The scan, served only to those who see the certificate (never a public URL)."""
 
     model = Certificate
-
-    def download(self, certificate: Certificate) -> FileResponse:
-        if not certificate.scan:
-            raise Http404
-        name = certificate.scan.name.rsplit("/", 1)[-1]
-        return FileResponse(certificate.scan.open("rb"), as_attachment=True, filename=name)
+    file_field = "scan"
 
 
 class CertificateVerify(ActionView, CertificateDetail):

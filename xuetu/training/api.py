@@ -150,7 +150,7 @@ class ModuleViewSet(ScopedViewSet):
         """Takes the module out of its plan; answers the plan as it is now."""
         module = cast(Module, self.get_object())
         services.module_remove(by=cast(User, request.user), module=module)
-        plan = with_modules(TrainingPlan.objects.all()).get(pk=module.plan_id)
+        plan = with_modules(TrainingPlan.objects.for_user(request.user)).get(pk=module.plan_id)
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.core.access import can
@@ -97,9 +96,4 @@ class AgreementScan(ScopedDownloadView):
     """The signed scan, served only to those who see the agreement (never a public URL)."""
 
     model = CooperationAgreement
-
-    def download(self, agreement: CooperationAgreement) -> FileResponse:
-        if not agreement.scan:
-            raise Http404
-        name = agreement.scan.name.rsplit("/", 1)[-1]
-        return FileResponse(agreement.scan.open("rb"), as_attachment=True, filename=name)
+    file_field = "scan"

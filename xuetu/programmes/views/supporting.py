@@ -9,7 +9,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -219,16 +219,10 @@ class SupportingDocumentDownload(ScopedDownloadView):
     the type sniffed at upload."""
 
     model = SupportingDocument
+    file_field = "file"
 
-    def download(self, document: SupportingDocument) -> FileResponse:
-        if not document.file:
-            raise Http404
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
-            content_type=document.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+    def download_name(self, document: SupportingDocument) -> str:
+        return document.original_name or super().download_name(document)
+
+    def download_type(self, document: SupportingDocument) -> str | None:
+        return document.content_type
