@@ -46,7 +46,7 @@ from xuetu.training.choices import (
 from xuetu.training.models import Evidence, Hours, Module, Session
 
 _K = EnrollmentEventKind
-START_KINDS = (_K.ACTIVATED, _K.TRANSFERRED_IN)
+START_KINDS = (_K.ACTIVATED, _K.SUBSTITUTED, _K.TRANSFERRED_IN)
 END_KINDS = (_K.COMPLETED, _K.TRANSFERRED_OUT)
 
 # Evidence a register may carry: what each kind accepts and up to what size.
