@@ -23,6 +23,7 @@ def register() -> None:
         visible=site.reaches(Certificate),
     )
     site.register_home_panel("certification/_home_review.html", order=36, context=review_queue)
+    site.register_home_panel("certification/_home_mine.html", order=48, context=my_certificates)
 
 
 def review_queue(request: HttpRequest) -> dict[str, Any]:
@@ -34,3 +35,15 @@ def review_queue(request: HttpRequest) -> dict[str, Any]:
         review_status=ReviewStatus.PENDING_REVIEW
     )
     return {"certificate_queue": queue.count()}
+
+
+def my_certificates(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person's own certificates (the apprentice's page), newest first."""
+    user = request.user
+    mine = (
+        Certificate.objects.for_user(user)
+        .filter(holder__user_id=user.pk or 0)
+        .select_related("occupation")
+        .order_by("-issued_on", "-pk")
+    )
+    return {"my_certificates": list(mine[:10])}

@@ -292,3 +292,12 @@ def certificate_date():
     import datetime as dt
 
     return dt.date(2019, 7, 1)
+
+
+def test_the_holders_home_page_lists_their_own_certificates(world, programme):
+    certificate = make_certificate(world, programme)
+    body = world.client("apprentice").get("/").content.decode()
+    assert 'data-testid="my-certificates"' in body and certificate.number in body
+    for other in ("mentor", "school", "enterprise", "bureau"):
+        page = world.client(other).get("/").content.decode()
+        assert 'data-testid="my-certificates"' not in page, other
