@@ -1,0 +1,34 @@
+"""The apprentice's training on their home page: hours against the plan, in a fixed number
+of queries, for the apprentice alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from xuetu.testing import build_world
+from xuetu.training.services.registers import hours_confirm_many
+from xuetu.training.tests.factories_registers import running_class
+from xuetu.training.tests.test_registers import record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_apprentices_home_page_shows_hours_against_the_plan():
+    k = running_class(build_world(), size=3)
+    world = k.programme.world
+    record(k)  # 4 hours each, at the workplace
+    from datetime import time
+
+    record(k, module=k.theory, by=k.teacher_user, start=time(13, 0), end=time(15, 0))
+    hours_confirm_many(
+        by=world.users["apprentice"], hours=k.cohort.sessions.get(module=k.workplace).hours.all()
+    )
+    client = world.client("apprentice")
+    client.cookies["django_language"] = "en"
+    body = client.get("/").content.decode()
+    assert 'data-testid="my-training"' in body
+    assert "4 of 1200 planned hours confirmed" in body  # the workplace register, confirmed
+    assert "2 hours awaiting confirmation" in body  # the theory register
+    for other in ("mentor", "school", "enterprise"):
+        page = world.client(other).get("/").content.decode()
+        assert 'data-testid="my-training"' not in page, other
