@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 # The verbs every app's services and the transitions share.
 VERBS: dict[str, str | Promise] = {
@@ -196,13 +196,18 @@ class _Names:
         return str(obj) if obj is not None else f"#{value}"
 
 
+def _separator() -> str:
+    """Between the items of a list, in the reader's language (", " or "、")."""
+    return pgettext("list separator", ", ")
+
+
 def _display(value: Any, f: models.Field | None, names: _Names) -> str:
     if _blank(value):
         return "—"
     if f is not None and f.is_relation and f.related_model is not None:
         related = f.related_model
         if isinstance(value, list):
-            return "、".join(names.name(related, v) for v in value)  # type: ignore[arg-type]
+            return _separator().join(names.name(related, v) for v in value)  # type: ignore[arg-type]
         return names.name(related, value)  # type: ignore[arg-type]
     if f is not None and f.choices:
         shown = dict(f.flatchoices).get(value)
@@ -214,7 +219,7 @@ def _display(value: Any, f: models.Field | None, names: _Names) -> str:
         return (
             "; ".join(f"{k}: {v}" for k, v in value.items())
             if isinstance(value, dict)
-            else ("、".join(str(v) for v in value))
+            else (_separator().join(str(v) for v in value))
         )
     return str(localize(value))
 
