@@ -33,7 +33,7 @@ from xuetu.core.views import (
 )
 from xuetu.programmes.models import Cohort, Enrollment
 from xuetu.training.access import CONFIRM, CORRECT, DISPUTE, REGISTER, RESOLVE
-from xuetu.training.choices import HoursStatus
+from xuetu.training.choices import DisputeOutcome, HoursStatus
 from xuetu.training.forms_registers import (
     DEFAULT_END,
     DEFAULT_START,
@@ -198,7 +198,6 @@ class SessionDetail(ScopedDetailView):
             evidence=list(Evidence.objects.for_user(user, VIEW).filter(session=session)),
             may_register=may_register,
             evidence_form=EvidenceForm() if may_register else None,
-            correct_form=CorrectForm(),
         )
         return context
 
@@ -393,7 +392,7 @@ class ClassDisputes(ClassPage):
         )
         context.update(
             lines=list(_hours_rows(rows).order_by("-date", "-id")[:HOURS_PAGE]),
-            resolve_form=ResolveForm(),
+            outcomes=DisputeOutcome.choices,
         )
         return context
 
@@ -428,7 +427,6 @@ class MyHours(generic.TemplateView):
                 (e, progress_rows(e.cohort, [e], list(_modules(e.cohort)))[0]) for e in enrollments
             ],
             to_confirm=list(to_confirm.order_by("-date", "-id")[:HOURS_PAGE]),
-            dispute_form=DisputeForm(),
             querystring="",
         )
         return context
