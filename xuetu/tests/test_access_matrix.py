@@ -51,6 +51,8 @@ OTHER_ROUTES = {
     "accounts:token": "one's own API token",
     "programmes:account_home": "leads a manager to their own organisation's accounts page",
     "activate": "public: a person's one-time activation code (throttled per address)",
+    "training:my_hours": "one's own hours, and one's apprentices' to confirm (Hours' table)",
+    "training:confirm_all": "confirms what the Hours table lets one confirm (a POST)",
 }
 # Pages for the city bureau alone: every other persona is refused.
 CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}

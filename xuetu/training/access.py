@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from xuetu.accounts.choices import Role
 from xuetu.core.access import (
@@ -73,11 +73,11 @@ def through_class(path: str, reach: Reach) -> Reach:
     return Reach(f"those of {reach.label}", q)
 
 
-def through(path: str, model: type, reach: Reach) -> Reach:
+def through(path: str, model: type[Model], reach: Reach) -> Reach:
     """The rows whose `path` (a class or an enrollment) `model`'s own `reach` gives."""
 
     def q(grant: Grant, reach: Reach = reach) -> Q:
-        return Q(**{f"{path}__in": model.objects.filter(reach.q(grant)).values("pk")})
+        return Q(**{f"{path}__in": model._default_manager.filter(reach.q(grant)).values("pk")})
 
     return Reach(f"those of {reach.label}", q)
 
@@ -177,6 +177,8 @@ def _registers() -> None:
         ),
     )
     allow(Cohort, REGISTER, MENTOR, TEACHES)
+    # Evidence is added to a register by whoever may record its class's registers.
+    allow(Session, REGISTER, MENTOR, through_class("cohort", TEACHES))
     allow(Hours, CONFIRM, ANYONE, of_user("enrollment__person__user_id", "their own hours"))
     allow(
         Hours,

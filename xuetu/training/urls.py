@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xuetu.core.urls import actions
-from xuetu.training import views
+from xuetu.training import views, views_registers
 
 app_name = "training"
 
@@ -17,4 +17,29 @@ urlpatterns = [
         "module",
         {"remove": views.ModuleRemove, "up": views.ModuleUp, "down": views.ModuleDown},
     ),
+    # Registers and hours (views_registers)
+    path("classes/<id:pk>/register/", views_registers.RegisterRecord.as_view(), name="register"),
+    path("classes/<id:pk>/hours/", views_registers.ClassHours.as_view(), name="cohort_hours"),
+    path("classes/<id:pk>/progress/", views_registers.ClassProgress.as_view(), name="progress"),
+    path("classes/<id:pk>/disputes/", views_registers.ClassDisputes.as_view(), name="disputes"),
+    path("sessions/<id:pk>/", views_registers.SessionDetail.as_view(), name="session_detail"),
+    path("sessions/<id:pk>/evidence/", views_registers.EvidenceAdd.as_view(), name="evidence_add"),
+    path(
+        "evidence/<id:pk>/download/",
+        views_registers.EvidenceDownload.as_view(),
+        name="evidence_download",
+    ),
+    path("hours/<id:pk>/", views_registers.HoursDetail.as_view(), name="hours_detail"),
+    *actions(
+        "hours",
+        "hours",
+        {
+            "confirm": views_registers.HoursConfirm,
+            "dispute": views_registers.HoursDispute,
+            "resolve": views_registers.HoursResolve,
+            "correct": views_registers.HoursCorrect,
+        },
+    ),
+    path("my-hours/", views_registers.MyHours.as_view(), name="my_hours"),
+    path("my-hours/confirm-all/", views_registers.ConfirmAll.as_view(), name="confirm_all"),
 ]

@@ -39,5 +39,11 @@ def plan_of(programme: Programme, **values: Any) -> TrainingPlan:
 
 
 def owned_training_objects(programme: Programme) -> dict[str, Any]:
+    from xuetu.training.tests.factories_regpages import owned_register_objects
+
     plan = plan_of(programme)
-    return {"training.trainingplan": plan, "training.module": plan.modules.first()}
+    return {
+        "training.trainingplan": plan,
+        "training.module": plan.modules.first(),
+        **owned_register_objects(programme, plan),
+    }
