@@ -13,3 +13,9 @@ def register() -> None:
         "programmes.cohort",
         ObjectLink(_("Training plan"), "training:cohort_plan", VIEW, testid="cohort-plan"),
     )
+    register_object_link(
+        "programmes.cohort",
+        ObjectLink(
+            _("Assessments"), "training:cohort_assessments", VIEW, testid="cohort-assessments"
+        ),
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xuetu.core.urls import actions
-from xuetu.training import views
+from xuetu.training import views, views_assessments
 
 app_name = "training"
 
@@ -16,5 +16,26 @@ urlpatterns = [
         "modules",
         "module",
         {"remove": views.ModuleRemove, "up": views.ModuleUp, "down": views.ModuleDown},
+    ),
+    # Assessments (views_assessments)
+    path(
+        "classes/<id:pk>/assessments/",
+        views_assessments.AssessmentSheet.as_view(),
+        name="cohort_assessments",
+    ),
+    path(
+        "classes/<id:pk>/assessments/record/",
+        views_assessments.AssessmentRecord.as_view(),
+        name="assessment_record",
+    ),
+    path(
+        "assessments/<id:pk>/",
+        views_assessments.AssessmentDetail.as_view(),
+        name="assessment_detail",
+    ),
+    path(
+        "assessments/<id:pk>/edit/",
+        views_assessments.AssessmentCorrect.as_view(),
+        name="assessment_edit",
     ),
 ]
