@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,9 +30,12 @@ from xuetu.training.access import ASSESS
 from xuetu.training.choices import AssessmentOutcome
 from xuetu.training.models import Assessment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # the stubs' name for a lazy str
+
 CORRECTABLE = ("theory_score", "practical_score", "outcome", "assessor")
 
-NOT_ACTIVE = {
+NOT_ACTIVE: dict[str, StrPromise] = {
     EnrollmentStatus.ENROLLED: _("The apprentice has not started training yet."),
     EnrollmentStatus.PAUSED: _("The apprentice's training is paused."),
     EnrollmentStatus.WITHDRAWN: _("The apprentice has withdrawn from the class."),

@@ -25,6 +25,10 @@ from xuetu.training.models import Assessment
 SCORE_WIDGET = forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "100"})
 
 
+def apprentice_name(enrollment: Enrollment) -> str:
+    return enrollment.person.name
+
+
 class AssessmentForm(forms.ModelForm):
     enrollment = forms.ModelChoiceField(label=_("apprentice"), queryset=Enrollment.objects.none())
     assessed_on = date_field(_("assessed on"))
@@ -44,7 +48,7 @@ class AssessmentForm(forms.ModelForm):
             .select_related("person")
             .order_by("person__name", "pk")
         )
-        field.label_from_instance = lambda e: e.person.name  # type: ignore[method-assign]
+        field.label_from_instance = apprentice_name  # type: ignore[assignment,method-assign]
         self.fields["assessor"].validators.append(validate_line)
         self.fields["assessed_on"].initial = timezone.localdate()
 

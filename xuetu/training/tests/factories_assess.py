@@ -28,11 +28,15 @@ def running_programme(world) -> Programme:
 
 
 def more_apprentices(world, programme: Programme, count: int) -> list[Enrollment]:
-    mentors = {
-        "enterprise_mentor": programme.mentor,
-        "institution_mentor": programme.teacher,
-    }
-    return [make_enrollment(world, programme.cohort, **mentors) for _ in range(count)]
+    return [
+        make_enrollment(
+            world,
+            programme.cohort,
+            enterprise_mentor=programme.mentor,
+            institution_mentor=programme.teacher,
+        )
+        for _ in range(count)
+    ]
 
 
 def scores(**values: Any) -> dict[str, Any]:

@@ -179,6 +179,7 @@ def test_a_correction_keeps_the_enrollment_completed_and_audits_before_and_after
     )
     assert (corrected.outcome, corrected.practical_score) == ("pass", Decimal("75.0"))
     event = AuditEvent.objects.get(action="assessment.correct", object_id=assessment.pk)
+    assert event.before is not None and event.after is not None
     assert event.before["outcome"] == "fail" and event.after["outcome"] == "pass"
     assert event.before["practical_score"] != event.after["practical_score"]
     why = AuditEvent.objects.get(action="assessment.correct_reason", object_id=assessment.pk)
