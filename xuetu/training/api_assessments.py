@@ -1,5 +1,6 @@
 """Assessments through the API: `/api/v1/assessments/` lists (filters `cohort`,
-`enrollment`), records (201; 400 field errors; 409 `problems`) and reads them. Recording one
+`enrollment`), records (201; 400 field errors; 409 `problems`), reads and corrects them
+(PUT/PATCH with a `reason`; the apprentice and the date stay). Recording one
 completes the apprentice's enrollment on its date; the enterprise never records one (403)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from rest_framework.routers import BaseRouter
 from xuetu.accounts.models import User
 from xuetu.core.api import ScopedRelatedField, ScopedViewSet
 from xuetu.core.ids import parse_id
-from xuetu.core.validators import validate_line
+from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
 from xuetu.programmes.models import Enrollment
 from xuetu.training import assessments
@@ -24,6 +25,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
     enrollment = ScopedRelatedField(queryset=Enrollment.objects.all())
     cohort = serializers.IntegerField(source="enrollment.cohort_id", read_only=True)
     name = serializers.CharField(source="enrollment.person.name", read_only=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=300,
+        validators=[validate_text],
+        help_text="Why the assessment is corrected (a change needs it).",
+    )
 
     class Meta:
         model = Assessment
@@ -38,6 +46,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "assessed_on",
             "assessor",
             "recorded_at",
+            "reason",
         ]
         read_only_fields = ["recorded_at"]
         extra_kwargs = {"assessor": {"validators": [validate_line]}}
@@ -50,8 +59,10 @@ class AssessmentViewSet(ScopedViewSet):
 
     model = Assessment
     serializer_class = AssessmentSerializer
-    http_method_names = ["get", "post", "head", "options"]
     may_create = any_manager
+    # A change is a correction with a reason (the date and the apprentice stay).
+    fixed_on_update = ("enrollment", "assessed_on")
+    update_service = assessments.assessment_correct
 
     def get_queryset(self) -> QuerySet[Assessment]:
         queryset = assessments.with_relations(super().get_queryset()).order_by("pk")
@@ -62,7 +73,11 @@ class AssessmentViewSet(ScopedViewSet):
         return queryset
 
     def create_object(self, data: dict[str, Any]) -> Assessment:
+        data = {k: v for k, v in data.items() if k != "reason"}
         return assessments.assessment_record(by=cast(User, self.request.user), **data)
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Assessment:
+        return super().update_object(instance, {"reason": "", **data})
 
 
 def register(router: BaseRouter) -> None:

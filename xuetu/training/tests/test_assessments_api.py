@@ -120,3 +120,14 @@ def test_the_list_keeps_a_constant_query_count(world, programme, django_assert_m
             make_assessment(world, enrollment)
         with django_assert_max_num_queries(12):
             assert api.get(URL).status_code == 200
+
+
+def test_a_correction_through_the_api_needs_a_reason(world, programme):
+    assessment = make_assessment(world, programme.enrollment, outcome="fail")
+    url = f"{URL}{assessment.pk}/"
+    api = world.api("school")
+    assert api.patch(url, {"outcome": "pass"}, format="json").status_code == 400
+    response = api.patch(url, {"outcome": "pass", "reason": "录入错误"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["outcome"] == "pass"
+    assert world.api("enterprise").patch(url, {"reason": "x"}, format="json").status_code == 403
