@@ -30,7 +30,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
         required=False,
         max_length=300,
         validators=[validate_text],
-        help_text="Why the assessment is corrected (a change needs it).",
     )
 
     class Meta:
@@ -77,7 +76,7 @@ class AssessmentViewSet(ScopedViewSet):
         return assessments.assessment_record(by=cast(User, self.request.user), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Assessment:
-        return super().update_object(instance, {"reason": "", **data})
+        return cast(Assessment, super().update_object(instance, {"reason": "", **data}))
 
 
 def register(router: BaseRouter) -> None:

@@ -123,7 +123,7 @@ class AssessmentDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        cohort = self.object.enrollment.cohort
+        cohort = context["cohort"] = self.object.enrollment.cohort
         context["may_correct"] = cohort.status != CohortStatus.CLOSED and can(
             self.request.user, CHANGE, self.object
         )
