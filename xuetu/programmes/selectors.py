@@ -321,3 +321,25 @@ def filing_history(cohort: Cohort) -> list[FilingStep]:
         )
         for event in events
     ]
+
+
+def roster_finished(cohort: Cohort) -> bool:
+    """Every apprentice of the class has finished: at least one completed (e.g. on their
+    assessment) and none still enrolled, active or paused; the class may then complete
+    before its planned end (services.cohorts.complete_problems)."""
+    statuses = set(cohort.enrollments.values_list("status", flat=True).distinct())
+    return (
+        EnrollmentStatus.COMPLETED in statuses and not statuses & choices.OPEN_ENROLLMENT_STATUSES
+    )
+
+
+def latest_completion(cohort: Cohort) -> dt.date | None:
+    """The latest date an apprentice of the class completed on (its history's standing
+    entries): the class's completion date once its roster is finished."""
+    events = EnrollmentEvent.objects.filter(
+        enrollment__cohort=cohort,
+        kind=choices.EnrollmentEventKind.COMPLETED,
+        reverses__isnull=True,
+        reversal__isnull=True,
+    )
+    return events.order_by("-effective_date").values_list("effective_date", flat=True).first()

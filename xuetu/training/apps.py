@@ -8,9 +8,17 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        from xuetu.training import access, audit_labels, providers, site
+        from xuetu.training import (
+            access,
+            assessments,
+            audit_labels,
+            notices,  # noqa: F401  (its notice kinds, registered)
+            providers,
+            site,
+        )
 
         access.register()
         audit_labels.register()
         providers.register()
         site.register()
+        assessments.register()

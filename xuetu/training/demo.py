@@ -1,21 +1,25 @@
 """Demo training plans: a plan template for the welder and the vehicle assembler, the 2027
 version of the programme policy (plans of modules required; 600 hours a year, of which 160
 centralised at the institution; online at most 50%), and a plan for every demo class that was
-filed, as it stood when filed (the draft class has none yet: start it from the template).
-Idempotent."""
+filed, as it stood when filed (the draft class has none yet: start it from the template);
+two assessments in the running class (a pass and a fail). Idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TextIO
 
 from django.db import transaction
 from django.utils import timezone
 
+from xuetu.accounts.choices import Role
 from xuetu.core.dates import duration_months
-from xuetu.programmes.choices import CohortStatus, MentorKind
-from xuetu.programmes.demo import occupation
+from xuetu.programmes.choices import CohortStatus, EnrollmentStatus, MentorKind
+from xuetu.programmes.demo import member, occupation
 from xuetu.programmes.models import Cohort, Mentor, ProgrammePolicy
+from xuetu.programmes.services.lifecycle import date_problems
+from xuetu.training.assessments import assessment_record
 from xuetu.training.choices import ModuleKind, ModulePlace
 from xuetu.training.models import Module, PlanTemplate, TemplateModule, TrainingPlan
 
@@ -58,6 +62,7 @@ def seed(out: TextIO) -> None:
         seed_policy()
         seed_plans()
         seed_registers()
+        seed_assessments()
 
 
 def seed_templates() -> None:
@@ -207,3 +212,37 @@ def seed_registers() -> None:
         on_paper.exclude(enrollment__status=EnrollmentStatus.WITHDRAWN).update(
             status="confirmed", confirmed_at=timezone.now()
         )
+
+
+# Assessments (training.assessments): in the running class, a pass and a fail, recorded by the
+# school's manager a fortnight ago (or at the class's end, if that is sooner). The demo
+# apprentice (舒晓超, the `apprentice` user) keeps training: her portal shows a running class.
+ASSESSED = [
+    ("严雪", "pass", "82.5", "88.0"),
+    ("周光明", "fail", "54.0", "58.5"),
+]
+ASSESSOR = "重庆市职业技能鉴定指导中心"
+
+
+def seed_assessments() -> None:
+    running = Cohort.objects.filter(status=CohortStatus.IN_TRAINING, code__startswith="BJ-")
+    for cohort in running.select_related("institution"):
+        by = member(cohort.institution, Role.INSTITUTION_MANAGER)
+        if by is None:
+            continue
+        on = min(timezone.localdate() - dt.timedelta(days=14), cohort.planned_end)
+        for name, outcome, theory, practical in ASSESSED:
+            enrollment = cohort.enrollments.filter(
+                person__name=name, status=EnrollmentStatus.ACTIVE, assessment__isnull=True
+            ).first()
+            if enrollment is None or date_problems(enrollment, on, "assessed_on", ends=True):
+                continue
+            assessment_record(
+                by=by,
+                enrollment=enrollment,
+                theory_score=Decimal(theory),
+                practical_score=Decimal(practical),
+                outcome=outcome,
+                assessed_on=on,
+                assessor=ASSESSOR,
+            )

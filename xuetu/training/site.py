@@ -29,3 +29,9 @@ def register() -> None:
     ):
         register_object_link("programmes.cohort", ObjectLink(label, name, action, testid=testid))
     site.register_home_panel("training/_home_hours.html", order=44, context=home_hours)
+    register_object_link(
+        "programmes.cohort",
+        ObjectLink(
+            _("Assessments"), "training:cohort_assessments", VIEW, testid="cohort-assessments"
+        ),
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xuetu.core.urls import actions
-from xuetu.training import views, views_registers
+from xuetu.training import views, views_assessments, views_registers
 
 app_name = "training"
 
@@ -42,4 +42,25 @@ urlpatterns = [
     ),
     path("my-hours/", views_registers.MyHours.as_view(), name="my_hours"),
     path("my-hours/confirm-all/", views_registers.ConfirmAll.as_view(), name="confirm_all"),
+    # Assessments (views_assessments)
+    path(
+        "classes/<id:pk>/assessments/",
+        views_assessments.AssessmentSheet.as_view(),
+        name="cohort_assessments",
+    ),
+    path(
+        "classes/<id:pk>/assessments/record/",
+        views_assessments.AssessmentRecord.as_view(),
+        name="assessment_record",
+    ),
+    path(
+        "assessments/<id:pk>/",
+        views_assessments.AssessmentDetail.as_view(),
+        name="assessment_detail",
+    ),
+    path(
+        "assessments/<id:pk>/edit/",
+        views_assessments.AssessmentCorrect.as_view(),
+        name="assessment_edit",
+    ),
 ]

@@ -355,13 +355,13 @@ def start_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]
 def complete_problems(cohort: Cohort, on: dt.date, today: dt.date) -> list[Problem]:
     """The actual end: not in the future, not before the training started, and not before the
     planned end, unless the district reviewer consented, with a reason, to a completion from
-    that date."""
+    that date, or every apprentice has finished (completed, e.g. assessed, or withdrawn)."""
     if on > today:
         return [Problem("future_date", _("The training cannot end on a future date."), "on")]
     earliest = cohort.planned_end
     if cohort.early_completion_from is not None:
         earliest = min(earliest, cohort.early_completion_from)
-    if on < earliest:
+    if on < earliest and not selectors.roster_finished(cohort):
         message = _(
             "The class may complete on %(date)s at the earliest (its planned end, or the date "
             "the district reviewer allowed): completing earlier needs a reason and the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -125,6 +126,9 @@ class CohortDetail(ScopedDetailView):
         context["roster"] = roster
         context["filing_history"] = selectors.filing_history(cohort)
         context["on_roster"] = sum(e.status != EnrollmentStatus.WITHDRAWN for e in roster)
+        # Every apprentice finished (assessed or withdrawn): the class completes on the last
+        # completion's date, before its planned end if need be (services.complete_problems).
+        context["completion_on"] = finished_on(cohort) if actions["complete"] else None
         context.setdefault("refused", None)
         if context["refused"] is None and actions["submit"] and self.request.GET.get("check"):
             context["checked"] = services.filing_problems(cohort)
@@ -297,11 +301,20 @@ class CohortStart(CohortAction):
         return self.others_and_reviewers()
 
 
+def finished_on(cohort: Cohort) -> dt.date | None:
+    """The date a class whose every apprentice has finished completes on, by default."""
+    return selectors.latest_completion(cohort) if selectors.roster_finished(cohort) else None
+
+
 class CohortComplete(CohortAction):
     access = RUN
     service, button, form_class = services.cohort_complete, "complete", forms.CohortCompleteForm
     title = _("Complete training")
     done = _("The class completed training.")
+
+    def make_form(self, data: Any) -> django_forms.BaseForm | None:
+        on = finished_on(self.object) if data is None else None
+        return forms.CohortCompleteForm(data, initial={"on": on} if on else None)
 
     def consequence(self, data: dict[str, Any]) -> str:
         text = _(

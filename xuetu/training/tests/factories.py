@@ -39,6 +39,7 @@ def plan_of(programme: Programme, **values: Any) -> TrainingPlan:
 
 
 def owned_training_objects(programme: Programme) -> dict[str, Any]:
+    from xuetu.training.tests.factories_assess import owned_assessment_objects
     from xuetu.training.tests.factories_regpages import owned_register_objects
 
     plan = plan_of(programme)
@@ -46,4 +47,5 @@ def owned_training_objects(programme: Programme) -> dict[str, Any]:
         "training.trainingplan": plan,
         "training.module": plan.modules.first(),
         **owned_register_objects(programme, plan),
+        **owned_assessment_objects(programme),
     }
