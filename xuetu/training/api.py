@@ -21,7 +21,7 @@ from xuetu.core.api import REFUSED, SafeRelatedField, ScopedRelatedField, Scoped
 from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
 from xuetu.programmes.models import Cohort, Mentor
-from xuetu.training import selectors, services
+from xuetu.training import api_registers, selectors, services
 from xuetu.training.models import Module, PlanTemplate, TrainingPlan
 
 
@@ -157,3 +157,4 @@ class ModuleViewSet(ScopedViewSet):
 def register(router: BaseRouter) -> None:
     router.register("plans", PlanViewSet, basename="plan")
     router.register("modules", ModuleViewSet, basename="module")
+    api_registers.register(router)

@@ -7,7 +7,7 @@ from typing import Any
 
 from xuetu.programmes.models import Cohort, Mentor
 from xuetu.programmes.tests.factories import Programme
-from xuetu.training.models import Module, TrainingPlan
+from xuetu.training.models import Hours, Module, Session, TrainingPlan
 
 # title, kind, hours, place: 1,200 hours for the factory's two-year class (600 a year), 368
 # at the institution, 32 online
@@ -40,4 +40,36 @@ def plan_of(programme: Programme, **values: Any) -> TrainingPlan:
 
 def owned_training_objects(programme: Programme) -> dict[str, Any]:
     plan = plan_of(programme)
-    return {"training.trainingplan": plan, "training.module": plan.modules.first()}
+    session, hours = register_of(programme, plan)
+    return {
+        "training.trainingplan": plan,
+        "training.module": plan.modules.first(),
+        "training.session": session,
+        "training.hours": hours,
+    }
+
+
+def register_of(programme: Programme, plan: TrainingPlan) -> tuple[Session, Hours]:
+    """A register of the workplace module with the apprentice's line, written directly."""
+    import datetime as dt
+
+    module = plan.modules.get(place="workplace")
+    cohort = programme.cohort
+    session = Session.objects.create(
+        cohort=cohort,
+        module=module,
+        date=cohort.planned_start,
+        start_time=dt.time(8, 0),
+        end_time=dt.time(12, 0),
+        place=module.place,
+        mentor=programme.mentor,
+        recorded_by=programme.world.users["mentor"],
+    )
+    hours = Hours.objects.create(
+        session=session,
+        enrollment=programme.enrollment,
+        cohort=cohort,
+        date=session.date,
+        minutes=240,
+    )
+    return session, hours
