@@ -43,7 +43,7 @@ from suite.config import (
     log,
 )
 
-ONLY = ("roster_import_20k",)
+ONLY = ("roster_import_20k", "register_30", "hours_list_2m")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -122,11 +122,19 @@ def run_benchmark(bench: Any, volumes: Volumes) -> None:
     data = build_base()
     grow(data, cohorts=BASELINE, other_cohorts=1, roster=BASELINE, enrollments=BASELINE)
     grow_audit(data, BASELINE)
-    if bench.args.only is None:
+    from suite.registers import measure_hours_list, measure_register
+
+    only = bench.args.only
+    if only is None:
         measure_all(bench, data, volumes)
-    measure_big_import(
-        bench, data, volumes.big_import_rows, bench.args.big_reps, profile=bench.args.profile
-    )
+    if only in (None, "register_30"):
+        measure_register(bench, data)
+    if only in (None, "hours_list_2m"):
+        measure_hours_list(bench, data)
+    if only in (None, "roster_import_20k"):
+        measure_big_import(
+            bench, data, volumes.big_import_rows, bench.args.big_reps, profile=bench.args.profile
+        )
 
 
 def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:

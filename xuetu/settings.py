@@ -290,7 +290,10 @@ SPECTACULAR_SETTINGS = {
     # A blank or null choice is declared (BlankEnum, NullEnum), so a generated client accepts
     # the `""` of an unset reason.
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
-    "ENUM_NAME_OVERRIDES": {"ModuleKindEnum": "xuetu.training.choices.ModuleKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ModuleKindEnum": "xuetu.training.choices.ModuleKind",
+        "HoursStatusEnum": "xuetu.training.choices.HoursStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "xuetu.core.api.document_error_answers",  # the 400, 401, 403 and 404 of every route

@@ -21,7 +21,7 @@ from xuetu.core.api import REFUSED, SafeRelatedField, ScopedRelatedField, Scoped
 from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
 from xuetu.programmes.models import Cohort, Mentor
-from xuetu.training import selectors, services
+from xuetu.training import api_registers, selectors, services
 from xuetu.training.models import Module, PlanTemplate, TrainingPlan
 
 
@@ -160,3 +160,4 @@ def register(router: BaseRouter) -> None:
     from xuetu.training import api_assessments
 
     api_assessments.register(router)
+    api_registers.register(router)
