@@ -157,3 +157,6 @@ class ModuleViewSet(ScopedViewSet):
 def register(router: BaseRouter) -> None:
     router.register("plans", PlanViewSet, basename="plan")
     router.register("modules", ModuleViewSet, basename="module")
+    from xuetu.training import api_calendar  # blocks and reviews (calreview)
+
+    api_calendar.register(router)

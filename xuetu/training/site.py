@@ -13,3 +13,7 @@ def register() -> None:
         "programmes.cohort",
         ObjectLink(_("Training plan"), "training:cohort_plan", VIEW, testid="cohort-plan"),
     )
+    # Work–study calendar and three-party reviews (calreview)
+    from xuetu.training import site_calreview
+
+    site_calreview.register()

@@ -40,4 +40,10 @@ def plan_of(programme: Programme, **values: Any) -> TrainingPlan:
 
 def owned_training_objects(programme: Programme) -> dict[str, Any]:
     plan = plan_of(programme)
-    return {"training.trainingplan": plan, "training.module": plan.modules.first()}
+    from xuetu.training.tests.factories_calreview import calreview_objects
+
+    return {
+        "training.trainingplan": plan,
+        "training.module": plan.modules.first(),
+        **calreview_objects(programme),
+    }
