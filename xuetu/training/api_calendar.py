@@ -99,6 +99,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "teacher_signed_at",
             "apprentice_signed_at",
         ]
+        validators: list = []  # the period's uniqueness is the service's (review_exists)
         extra_kwargs = {
             "progress": {"validators": [validate_text]},
             "next_goals": {"validators": [validate_text]},

@@ -79,30 +79,51 @@ def periods(start: dt.date, end: dt.date, months: int) -> list[Period]:
         k += 1
 
 
-def enrollment_span(enrollment: Enrollment) -> tuple[dt.date, dt.date]:
-    """The enrollment's start (its training-started change, else the class's planned start)
-    and end (withdrawal, completion, else the planned end): one query."""
-    rows = dict(
-        standing(EnrollmentEvent.objects.filter(enrollment=enrollment))
+def enrollment_spans(enrollments: list[Enrollment]) -> dict[int, tuple[dt.date, dt.date]]:
+    """Each enrollment's start (its training-started change, else the class's planned start)
+    and end (withdrawal, completion, else the planned end): one query for them all."""
+    rows = (
+        standing(EnrollmentEvent.objects.filter(enrollment__in=[e.pk for e in enrollments]))
         .filter(kind__in=(EnrollmentEventKind.ACTIVATED, EnrollmentEventKind.COMPLETED))
-        .order_by("-effective_date")
-        .values_list("kind", "effective_date")
+        .order_by("effective_date", "pk")
+        .values_list("enrollment_id", "kind", "effective_date")
     )
-    cohort = enrollment.cohort
-    start = rows.get(EnrollmentEventKind.ACTIVATED) or cohort.planned_start
-    end = (
-        enrollment.withdrawn_on
-        or rows.get(EnrollmentEventKind.COMPLETED)
-        or enrollment.planned_end
-        or cohort.planned_end
-    )
-    return start, end
+    found: dict[int, dict[str, dt.date]] = {}
+    for pk, kind, on in rows:
+        found.setdefault(pk, {}).setdefault(kind, on)  # the first of each kind
+    spans = {}
+    for e in enrollments:
+        events = found.get(e.pk, {})
+        cohort = e.cohort
+        start = events.get(EnrollmentEventKind.ACTIVATED) or cohort.planned_start
+        end = (
+            e.withdrawn_on
+            or events.get(EnrollmentEventKind.COMPLETED)
+            or e.planned_end
+            or cohort.planned_end
+        )
+        spans[e.pk] = (start, end)
+    return spans
+
+
+def enrollment_span(enrollment: Enrollment) -> tuple[dt.date, dt.date]:
+    return enrollment_spans([enrollment])[enrollment.pk]
+
+
+def periods_of(enrollments: list[Enrollment]) -> dict[int, list[Period]]:
+    """Each enrollment's review periods under the policy in force at its start: a query for
+    the events and one per distinct start date's policy (a class's apprentices share one)."""
+    policies: dict[dt.date, int] = {}
+    found = {}
+    for pk, (start, end) in enrollment_spans(enrollments).items():
+        if start not in policies:
+            policies[start] = current_policy(start).review_interval_months
+        found[pk] = periods(start, end, policies[start])
+    return found
 
 
 def review_periods(enrollment: Enrollment) -> list[Period]:
-    start, end = enrollment_span(enrollment)
-    policy = current_policy(start)
-    return periods(start, end, policy.review_interval_months)
+    return periods_of([enrollment])[enrollment.pk]
 
 
 def due_reviews(enrollment: Enrollment, today: dt.date) -> list[Period]:
@@ -299,12 +320,13 @@ def class_rows(enrollments: list[Enrollment], today: dt.date) -> list[Row]:
     by_enrollment: dict[int, list[Review]] = {}
     for r in Review.objects.filter(enrollment_id__in=ids).order_by("number"):
         by_enrollment.setdefault(r.enrollment_id, []).append(r)
+    all_periods = periods_of(enrollments)
     rows = []
     for e in enrollments:
         reviews = by_enrollment.get(e.pk, [])
         signed = {r.number for r in reviews if r.signed}
         last = next((r for r in reversed(reviews) if r.signed), None)
-        pending = [p for p in review_periods(e) if p.number not in signed]
+        pending = [p for p in all_periods[e.pk] if p.number not in signed]
         next_due = pending[0] if pending else None
         rows.append(Row(e, last, next_due, next_due is not None and next_due.due_on < today))
     return rows
