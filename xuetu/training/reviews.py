@@ -214,10 +214,11 @@ def review_start(
                 refuse_if([NOT_DUE])
             period = open_[0]
         else:
-            period = next((p for p in all_periods if p.number == number), None)
-            if period is None or period.start > today:
+            found = next((p for p in all_periods if p.number == number), None)
+            if found is None or found.start > today:
                 refuse_if([NOT_DUE])
-            assert period is not None
+            assert found is not None
+            period = found
             if period.number in taken:
                 refuse_if([EXISTS])
         review = Review(

@@ -26,14 +26,20 @@ from xuetu.training import reviews
 from xuetu.training.access import SIGN
 from xuetu.training.models import Review
 
-TEXT = {"widget": forms.Textarea(attrs={"rows": 4}), "required": False, "max_length": 4000}
+
+def text_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
 
 
 class ReviewForm(forms.Form):
-    progress = forms.CharField(label=_("progress"), validators=[validate_text], **TEXT)
-    next_goals = forms.CharField(
-        label=_("goals for the next period"), validators=[validate_text], **TEXT
-    )
+    progress = text_field(_("progress"))
+    next_goals = text_field(_("goals for the next period"))
 
     def __init__(self, *args: Any, enrollment: Enrollment | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -60,7 +66,7 @@ class CohortReviews(ScopedDetailView):
             .select_related("person", "cohort", "enterprise_mentor__person")
             .order_by("person__name", "pk")
         )
-        user = self.request.user
+        user = signed_in(self.request)
         context["rows"] = reviews.class_rows(enrollments, timezone.localdate())
         context["may_start"] = {e.pk for e in enrollments if reviews.is_mentor(user, e)}
         return context
@@ -75,7 +81,7 @@ class ReviewDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        review, user = self.object, self.request.user
+        review, user = self.object, signed_in(self.request)
         waiting = reviews.next_signer(review)
         role, _problems = reviews.sign_problems(user, review)
         context.update(
@@ -138,4 +144,4 @@ class OverdueReviews(ScopedListView):
     sort_fields = {"due_on": "due_on", "name": "enrollment__person__name"}
 
     def get_queryset(self) -> models.QuerySet:
-        return reviews.overdue_reviews(self.request.user, timezone.localdate())
+        return reviews.overdue_reviews(signed_in(self.request), timezone.localdate())
