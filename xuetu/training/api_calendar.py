@@ -61,13 +61,16 @@ class BlockViewSet(ScopedViewSet):
         queryset = super().get_queryset().order_by("cohort", "starts_on", "pk")
         return self.filter_by_ids(queryset, "cohort")
 
-    @extend_schema(request=None, responses={204: None, 409: REFUSED})
+    @extend_schema(request=None, responses={200: BlockSerializer(many=True), 409: REFUSED})
     @action(detail=True, methods=["post"], access=CHANGE)
     def remove(self, request: Request, pk: str | None = None) -> Response:
-        """Takes the block out of its class's calendar."""
+        """Takes the block out of its class's calendar; answers the class's blocks left."""
         block = cast(Block, self.get_object())
-        calendar.block_remove(by=cast(User, request.user), block=block)
-        return Response(status=204)
+        cohort = calendar.block_remove(by=cast(User, request.user), block=block)
+        left = calendar.calendar_blocks(cohort)
+        return Response(
+            BlockSerializer(left, many=True, context=self.get_serializer_context()).data
+        )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
