@@ -314,6 +314,10 @@ class Row:
     next_due: Period | None
     overdue: bool
 
+    @property
+    def enrollment_id(self) -> int:
+        return self.enrollment.pk
+
 
 def class_rows(enrollments: list[Enrollment], today: dt.date) -> list[Row]:
     """One row per apprentice: the last signed review, the next due period, overdue."""

@@ -85,6 +85,7 @@ class ReviewDetail(ScopedDetailView):
         waiting = reviews.next_signer(review)
         role, _problems = reviews.sign_problems(user, review)
         context.update(
+            cohort_id=review.enrollment.cohort_id,
             waiting=reviews.SIGNER_NAMES[waiting] if waiting else None,
             may_sign=role is not None and can(user, SIGN, review),
             may_edit=review.mentor_signed_at is None and can(user, CHANGE, review),
