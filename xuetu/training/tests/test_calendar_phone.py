@@ -52,6 +52,7 @@ def test_the_calendar_and_reviews_fit_a_phone(browser, demo, language):
     block = cohort.blocks.order_by("starts_on").first()
     enrollment = cohort.enrollments.filter(person__user__username="apprentice").first()
     review = Review.objects.filter(enrollment__cohort=cohort).first()
+    assert block is not None and review is not None
     context, page = signed_in(browser, demo, "school", language)
     month = f"{block.starts_on:%Y-%m}"
     for name, path in [
