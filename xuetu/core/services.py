@@ -103,6 +103,21 @@ def record_create(
     return instance
 
 
+def record_delete(
+    *, by, instance: models.Model, organisation=None, action: str | None = None
+) -> None:
+    """Deletes `instance`, its last values kept in the audit event."""
+    with transaction.atomic():
+        audit_record(
+            by=by,
+            action=action or f"{instance._meta.model_name}.delete",
+            obj=instance,
+            before=snapshot(instance),
+            organisation=organisation,
+        )
+        instance.delete()
+
+
 def record_update(
     *,
     by,

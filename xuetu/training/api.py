@@ -161,3 +161,6 @@ def register(router: BaseRouter) -> None:
 
     api_assessments.register(router)
     api_registers.register(router)
+    from xuetu.training import api_calendar  # blocks and reviews (calreview)
+
+    api_calendar.register(router)

@@ -63,6 +63,7 @@ def seed(out: TextIO) -> None:
         seed_plans()
         seed_registers()
         seed_assessments()
+        seed_calendar_and_reviews()
 
 
 def seed_templates() -> None:
@@ -246,3 +247,64 @@ def seed_assessments() -> None:
                 assessed_on=on,
                 assessor=ASSESSOR,
             )
+
+
+# ---- Work–study calendar and three-party reviews (calreview) ---------------------------------
+
+
+def seed_calendar_and_reviews(today: dt.date | None = None) -> None:
+    """Blocks alternating a month at the institution and two at the workplace for the classes
+    approved or in training; for the running class, its apprentices' reviews: signed for the
+    past periods, the last due one waiting for the teacher for one apprentice and unsigned
+    (overdue) for another. Written directly, as the rest of the demo; idempotent."""
+    from django.utils import timezone
+
+    from xuetu.core.dates import add_days, add_months
+    from xuetu.training import reviews
+    from xuetu.training.choices import BlockPlace
+    from xuetu.training.models import Block, Review
+
+    today = today or timezone.localdate()
+    classes = Cohort.objects.filter(
+        status__in=(CohortStatus.IN_TRAINING, CohortStatus.APPROVED), blocks__isnull=True
+    )
+    for cohort in classes.filter(code__startswith="BJ-"):
+        start, k = cohort.planned_start, 0
+        while start <= cohort.planned_end:
+            school = k % 2 == 0
+            ends = min(add_days(add_months(start, 1 if school else 2), -1), cohort.planned_end)
+            place = BlockPlace.SCHOOL if school else BlockPlace.WORKPLACE
+            Block.objects.create(cohort=cohort, place=place, starts_on=start, ends_on=ends)
+            start, k = add_days(ends, 1), k + 1
+    running = Cohort.objects.filter(status=CohortStatus.IN_TRAINING, code__startswith="BJ-")
+    for cohort in running:
+        enrollments = list(
+            cohort.enrollments.select_related(
+                "cohort", "person", "enterprise_mentor__person", "institution_mentor__person"
+            ).filter(reviews__isnull=True)
+        )
+        now = timezone.now()
+        for index, enrollment in enumerate(enrollments):
+            due = [p for p in reviews.review_periods(enrollment) if p.due_on < today]
+            em, im = enrollment.enterprise_mentor, enrollment.institution_mentor
+            for period in due:
+                last = period is due[-1]
+                signs = 3
+                if last and index == 0:
+                    signs = 1  # waiting for the teacher
+                elif last and index == 1:
+                    signs = 0  # overdue, not yet signed
+                Review.objects.create(
+                    enrollment=enrollment,
+                    number=period.number,
+                    period_start=period.start,
+                    due_on=period.due_on,
+                    progress="按计划完成本期理论学习与岗位实训，操作规范，进步明显。",
+                    next_goals="巩固焊接工艺，提升独立完成工件的能力。",
+                    mentor_signed_by=em.person.user if em and signs >= 1 else None,
+                    mentor_signed_at=now if signs >= 1 else None,
+                    teacher_signed_by=im.person.user if im and signs >= 2 else None,
+                    teacher_signed_at=now if signs >= 2 else None,
+                    apprentice_signed_by=enrollment.person.user if signs >= 3 else None,
+                    apprentice_signed_at=now if signs >= 3 else None,
+                )

@@ -35,3 +35,7 @@ def register() -> None:
             _("Assessments"), "training:cohort_assessments", VIEW, testid="cohort-assessments"
         ),
     )
+    # Work–study calendar and three-party reviews (calreview)
+    from xuetu.training import site_calreview
+
+    site_calreview.register()

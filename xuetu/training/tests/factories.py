@@ -43,9 +43,12 @@ def owned_training_objects(programme: Programme) -> dict[str, Any]:
     from xuetu.training.tests.factories_regpages import owned_register_objects
 
     plan = plan_of(programme)
+    from xuetu.training.tests.factories_calreview import calreview_objects
+
     return {
         "training.trainingplan": plan,
         "training.module": plan.modules.first(),
         **owned_register_objects(programme, plan),
         **owned_assessment_objects(programme),
+        **calreview_objects(programme),
     }
