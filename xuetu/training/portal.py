@@ -26,6 +26,10 @@ class MyTraining:
     pending_hours: float
 
     @property
+    def cohort_id(self) -> int:
+        return self.enrollment.cohort_id
+
+    @property
     def percent(self) -> int:
         if not self.planned_hours:
             return 0
