@@ -61,9 +61,9 @@ def seed(out: TextIO) -> None:
         seed_templates()
         seed_policy()
         seed_plans()
-        seed_registers()
-        seed_assessments()
         seed_calendar_and_reviews()
+        seed_assessments()
+        seed_registers()  # on the workplace days of the calendar, of those still training
 
 
 def seed_templates() -> None:
@@ -144,11 +144,12 @@ def seed_plan(cohort: Cohort, key: str) -> TrainingPlan:
 
 
 # ---- Registers -----------------------------------------------------------------------------
-# The running class's workplace registers for the ten weeks before today, recorded by the
-# enterprise mentor (the demo `mentor` login) through the services: mornings and afternoons
-# on weekdays, a few absences. The demo apprentice (`apprentice`) confirmed all but the last
-# week's and disputes one afternoon; the others, who have no login, confirmed on paper
-# (marked confirmed here). Idempotent: a class that has registers is left alone.
+# The running class's workplace registers on its workplace days (its calendar's blocks) of the
+# ten weeks before today, recorded by the enterprise mentor (the demo `mentor` login) through
+# the services: mornings and afternoons on weekdays, a few absences. The demo apprentice
+# (`apprentice`) confirmed all but the last week's and disputes one afternoon; the others, who
+# have no login, confirmed on paper (marked confirmed here). Idempotent: a class that has
+# registers is left alone.
 REGISTER_WEEKS = 10
 SLOTS = ((dt.time(8, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 0)))
 
@@ -176,8 +177,11 @@ def seed_registers() -> None:
         last = min(today - dt.timedelta(days=1), cohort.planned_end)
         day = last - dt.timedelta(weeks=REGISTER_WEEKS)
         n = 0
+        workplace = [(b.starts_on, b.ends_on) for b in cohort.blocks.filter(place=P.WORKPLACE)] or [
+            (day, last)
+        ]
         while day <= last:
-            if day.weekday() < 5:
+            if day.weekday() < 5 and any(a <= day <= b for a, b in workplace):
                 roster = register_roster(cohort, day)
                 for start, end in SLOTS if roster else ():
                     n += 1

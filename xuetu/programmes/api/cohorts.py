@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import cast
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -117,7 +122,11 @@ class CohortViewSet(ScopedViewSet):
     @extend_schema(
         request=None,
         responses={
-            200: inline_serializer("FilingCheck", {"problems": ProblemSerializer(many=True)})
+            200: inline_serializer("FilingCheck", {"problems": ProblemSerializer(many=True)}),
+            # The class's mentors and apprentices see the class, not its filing check.
+            403: OpenApiResponse(
+                description=_("Only the class's parties and its reviewer see the filing check.")
+            ),
         },
     )
     @action(detail=True, methods=["get"], access=FILING)

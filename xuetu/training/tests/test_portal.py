@@ -32,3 +32,13 @@ def test_the_apprentices_home_page_shows_hours_against_the_plan():
     for other in ("mentor", "school", "enterprise"):
         page = world.client(other).get("/").content.decode()
         assert 'data-testid="my-training"' not in page, other
+
+
+def test_the_apprentices_panel_leads_to_their_plan_calendar_hours_and_reviews():
+    k = running_class(build_world(), size=1)
+    client = k.programme.world.client("apprentice")
+    body = client.get("/").content.decode()
+    for testid in ("my-plan", "my-calendar", "my-hours", "my-reviews"):
+        start = body.index(f'data-testid="{testid}"')
+        href = body[body.rindex('href="', 0, start) + 6 :].split('"', 1)[0]
+        assert client.get(href).status_code == 200, (testid, href)
