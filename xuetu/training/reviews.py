@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from xuetu.core.access import CHANGE, VIEW, require
 from xuetu.core.dates import add_days, add_months
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import apply_changes, lock, record_create, record_update
-from xuetu.programmes.choices import EnrollmentEventKind
+from xuetu.programmes.choices import EnrollmentEventKind, EnrollmentStatus
 from xuetu.programmes.models import Enrollment, EnrollmentEvent
 from xuetu.programmes.selectors import current_policy
 from xuetu.programmes.services.lifecycle import standing
@@ -280,11 +281,48 @@ def unsigned() -> Q:
     return Q(apprentice_signed_at__isnull=True)
 
 
-def overdue_reviews(user: User, today: dt.date) -> QuerySet[Review]:
-    """The started reviews the user sees whose due date passed without all three signatures."""
-    return with_people(Review.objects.for_user(user).filter(unsigned(), due_on__lt=today)).order_by(
-        "due_on", "pk"
+@dataclass(frozen=True)
+class Overdue:
+    """A review period past its due date without all three signatures: its review, if one
+    was started, or none (nobody began it)."""
+
+    enrollment: Enrollment
+    period: Period
+    review: Review | None
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.period.due_on
+
+    def get_absolute_url(self) -> str:
+        if self.review is not None:
+            return self.review.get_absolute_url()
+        return reverse("training:cohort_reviews", args=[self.enrollment.cohort_id])
+
+
+def overdue_reviews(user: User, today: dt.date) -> list[Overdue]:
+    """Every review period of the apprentices in training the user sees that is past due
+    without all three signatures, started or not, the longest overdue first. A fixed number
+    of queries whatever the number of apprentices."""
+    open_enrollments = Enrollment.objects.for_user(user).filter(status=EnrollmentStatus.ACTIVE)
+    enrollments = list(
+        open_enrollments.select_related("cohort", "person", "enterprise_mentor__person")
     )
+    if not enrollments:
+        return []
+    started = {
+        (r.enrollment_id, r.number): r
+        for r in Review.objects.filter(enrollment__in=open_enrollments.values("pk"))
+    }
+    by_pk = {e.pk: e for e in enrollments}
+    found = []
+    for enrollment_id, periods_due in periods_of(enrollments).items():
+        enrollment = by_pk[enrollment_id]
+        for period in periods_due:
+            review = started.get((enrollment_id, period.number))
+            if period.due_on < today and not (review is not None and review.signed):
+                found.append(Overdue(enrollment, period, review))
+    return sorted(found, key=lambda o: (o.due_on, o.enrollment.person.name, o.enrollment.pk))
 
 
 def to_sign(user: User) -> QuerySet[Review]:

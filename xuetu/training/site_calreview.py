@@ -51,5 +51,5 @@ def home_reviews(request: HttpRequest) -> dict[str, Any]:
         context["reviews_to_sign_url"] = reverse("training:review_detail", args=[waiting[0]])
     scope = scope_for(user)
     if scope.managed_org_ids or scope.district_ids or scope.city:
-        context["reviews_overdue"] = reviews.overdue_reviews(user, today).count()
+        context["reviews_overdue"] = len(reviews.overdue_reviews(user, today))
     return context

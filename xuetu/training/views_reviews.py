@@ -138,11 +138,15 @@ class ReviewSign(ActionView, ReviewDetail):
 
 
 class OverdueReviews(ScopedListView):
-    """The reviews the user sees that are past due without all three signatures."""
+    """The review periods past due without all three signatures, of the apprentices in
+    training the user sees, started or not (a list, not a queryset: a period nobody began
+    has no row), the longest overdue first."""
 
     model = Review
     template_name = "training/review_overdue.html"
-    sort_fields = {"due_on": "due_on", "name": "enrollment__person__name"}
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> Any:
         return reviews.overdue_reviews(signed_in(self.request), timezone.localdate())
+
+    def sorted(self, queryset: Any) -> Any:
+        return queryset

@@ -9,7 +9,7 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -235,8 +235,31 @@ def test_the_overdue_list_keeps_its_query_count(world, programme, django_assert_
     for number in range(2, 12):
         make_review(make_enrollment(world, programme.cohort), number)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        body = client.get(url).content.decode()
-    assert body.count('data-testid="overdue-review"') == 11
+        body = client.get(url, {"page": 1}).content.decode()
+    # every period due by today for each of the 11 apprentices, started or not (25 a page)
+    assert body.count('data-testid="overdue-review"') == min(25, 11 * periods_due_by_today())
+
+
+def periods_due_by_today() -> int:
+    """The three-month periods of the factory class (from 2026-03-01) due before today."""
+    from xuetu.core.dates import add_months
+
+    start, today = D(2026, 3, 1), timezone.localdate()
+    return sum(1 for k in range(1, 9) if add_months(start, 3 * k) - dt.timedelta(days=1) < today)
+
+
+def test_a_period_nobody_started_is_overdue_too(world, programme):
+    from xuetu.training import reviews
+
+    due = periods_due_by_today()
+    rows = reviews.overdue_reviews(world.users["enterprise"], timezone.localdate())
+    assert len(rows) == due and all(row.review is None for row in rows)
+    signed = make_review(programme.enrollment, 1, signed=("mentor", "teacher", "apprentice"))
+    rows = reviews.overdue_reviews(world.users["enterprise"], timezone.localdate())
+    assert len(rows) == due - 1 and signed.number not in [r.period.number for r in rows]
+    home = world.client("enterprise").get("/").content.decode()
+    assert 'data-testid="reviews-overdue"' in home
+    assert reviews.overdue_reviews(world.users["enterprise2"], timezone.localdate()) == []
 
 
 def test_the_api_creates_and_signs(world, programme):
