@@ -44,8 +44,9 @@ class MonthMixin:
         first, understood = calendar.parse_month(
             self.request.GET.get("month"), timezone.localdate()
         )
+        marks = hours_marks(self.request.user, enrollment, first) if enrollment else None
         return {
-            "weeks": calendar.month_grid(cohort, first, enrollment=enrollment),
+            "weeks": calendar.month_grid(cohort, first, enrollment=enrollment, marks=marks),
             "month": first,
             "month_bad": not understood,
             "previous_month": calendar.shift_month(first, -1),
@@ -53,6 +54,30 @@ class MonthMixin:
             "places": BlockPlace,
             "with_pauses": enrollment is not None,
         }
+
+
+def hours_marks(user: Any, enrollment: Enrollment, first: Any) -> dict[Any, list[str]]:
+    """The apprentice's hours on each day of the month (present, not cancelled), as the user
+    may read them: one query."""
+    from django.db.models import Sum
+
+    from xuetu.core.dates import add_months
+    from xuetu.training.choices import STANDING_HOURS
+    from xuetu.training.models import Hours
+
+    rows = (
+        Hours.objects.for_user(user)
+        .filter(
+            enrollment=enrollment,
+            present=True,
+            status__in=STANDING_HOURS,
+            date__gte=first,
+            date__lt=add_months(first, 1),
+        )
+        .values_list("date")
+        .annotate(minutes=Sum("minutes"))
+    )
+    return {day: [str(_("%(hours)s h") % {"hours": f"{m / 60:g}"})] for day, m in rows}
 
 
 class CohortCalendar(MonthMixin, ScopedDetailView):

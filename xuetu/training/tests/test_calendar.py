@@ -237,3 +237,10 @@ def test_the_api_lists_creates_and_refuses_blocks(world, programme):
     block = Block.objects.get()
     response = api.post(f"/api/v1/blocks/{block.pk}/remove/")
     assert response.status_code == 200 and response.json() == []
+
+
+def test_the_enrollment_page_links_to_the_apprentices_calendar(world, programme):
+    url = reverse("training:enrollment_calendar", args=[programme.enrollment.pk])
+    for persona in ("apprentice", "mentor", "enterprise"):
+        body = world.client(persona).get(programme.enrollment.get_absolute_url()).content.decode()
+        assert 'data-testid="enrollment-calendar"' in body and url in body, persona

@@ -42,3 +42,19 @@ def test_the_apprentices_panel_leads_to_their_plan_calendar_hours_and_reviews():
         start = body.index(f'data-testid="{testid}"')
         href = body[body.rindex('href="', 0, start) + 6 :].split('"', 1)[0]
         assert client.get(href).status_code == 200, (testid, href)
+
+
+def test_the_apprentices_calendar_shows_their_hours_of_each_day():
+    from django.urls import reverse
+
+    from xuetu.training.tests.factories_registers import DAY
+
+    k = running_class(build_world(), size=2)
+    record(k)  # 08:00–12:00 on DAY, for both
+    url = reverse("training:enrollment_calendar", args=[k.programme.enrollment.pk])
+    client = k.programme.world.client("apprentice")
+    client.cookies["django_language"] = "en"
+    body = client.get(url, {"month": f"{DAY:%Y-%m}"}).content.decode()
+    assert body.count(">4 h<") == 1
+    other = reverse("training:enrollment_calendar", args=[k.enrollments[1].pk])
+    assert client.get(other).status_code == 404
