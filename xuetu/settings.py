@@ -293,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ModuleKindEnum": "xuetu.training.choices.ModuleKind",
         "HoursStatusEnum": "xuetu.training.choices.HoursStatus",
+        "DisputeOutcomeEnum": "xuetu.training.choices.DisputeOutcome",
+        "AssessmentOutcomeEnum": "xuetu.training.choices.AssessmentOutcome",
+        "ModulePlaceEnum": "xuetu.training.choices.ModulePlace",
+        "BlockPlaceEnum": "xuetu.training.choices.BlockPlace",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -125,9 +125,11 @@ def record_update(
     m2m: Mapping[str, Iterable[Any]] | None = None,
     organisation=None,
     action: str | None = None,
+    reason: str | None = None,
 ) -> M:
     """Saves the new values already set on `instance`; the old ones are read from the database
-    under a row lock. Writes nothing, and no event, when nothing changed."""
+    under a row lock. Writes nothing, and no event, when nothing changed. A `reason` given
+    for the change is kept in the same event, beside the new values."""
     model = type(instance)
     with transaction.atomic():
         stored = model._default_manager.select_for_update().get(pk=instance.pk)
@@ -150,7 +152,7 @@ def record_update(
             action=action or f"{model._meta.model_name}.update",
             obj=instance,
             before=old,
-            after=new,
+            after={**new, "reason": reason} if reason else new,
             organisation=organisation,
         )
     return instance

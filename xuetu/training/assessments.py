@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.access import CHANGE, can
-from xuetu.core.audit import audit_record
 from xuetu.core.audit_labels import register_audit_labels
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import apply_changes, lock, record_create, record_update
@@ -140,17 +139,13 @@ def assessment_correct(
         refuse_if([CLASS_CLOSED] if cohort.status == CohortStatus.CLOSED else [])
         if not apply_changes(stored, fields, editable=CORRECTABLE):
             return stored
-        # One event with what changed, before and after (core.services.record_update), and
-        # the reason given, recorded beside it.
+        # One event: what changed, before and after, and the reason given.
         record_update(
-            by=by, instance=stored, action="assessment.correct", organisation=cohort.enterprise
-        )
-        audit_record(
             by=by,
-            action="assessment.correct_reason",
-            obj=stored,
-            after={"reason": reason},
+            instance=stored,
+            action="assessment.correct",
             organisation=cohort.enterprise,
+            reason=reason,
         )
     return stored
 
@@ -192,7 +187,6 @@ def with_relations(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
 ACTIONS = {
     "assessment.create": _("Assessment recorded"),
     "assessment.correct": _("Assessment corrected"),
-    "assessment.correct_reason": _("Reason for the assessment's correction"),
 }
 
 
