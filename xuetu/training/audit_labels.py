@@ -11,8 +11,21 @@ ACTIONS = {
     "module.update": _("Plan module changed"),
     "module.delete": _("Plan module removed"),
     "module.reorder": _("Plan modules reordered"),
+    "session.create": _("Register recorded"),
+    "hours.confirm": _("Hours confirmed"),
+    "hours.confirm_many": _("Hours confirmed together"),
+    "hours.dispute": _("Hours disputed"),
+    "hours.resolve": _("Dispute resolved"),
+    "hours.correct": _("Hours corrected"),
+    "evidence.create": _("Evidence added to a register"),
+}
+# Keys of the register's events that are no model field.
+FIELDS = {
+    "present": _("apprentices present"),
+    "absent": _("apprentices absent"),
+    "hours": _("hours entries"),
 }
 
 
 def register() -> None:
-    register_audit_labels(actions=ACTIONS)
+    register_audit_labels(actions=ACTIONS, fields=FIELDS)

@@ -26,6 +26,10 @@ class MyTraining:
     pending_hours: float
 
     @property
+    def enrollment_id(self) -> int:
+        return self.enrollment.pk
+
+    @property
     def cohort_id(self) -> int:
         return self.enrollment.cohort_id
 
