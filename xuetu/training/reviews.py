@@ -301,27 +301,23 @@ class Overdue:
 
 
 def overdue_reviews(user: User, today: dt.date) -> list[Overdue]:
-    """Every review period of the apprentices in training the user sees that is past due
-    without all three signatures, started or not, the longest overdue first. A fixed number
-    of queries whatever the number of apprentices."""
-    open_enrollments = Enrollment.objects.for_user(user).filter(status=EnrollmentStatus.ACTIVE)
-    enrollments = list(
-        open_enrollments.select_related("cohort", "person", "enterprise_mentor__person")
+    """What is past due without all three signatures, the longest overdue first: every started
+    review the user sees, and every period of an apprentice in training nobody began. A fixed
+    number of queries whatever the number of apprentices."""
+    started = with_people(Review.objects.for_user(user).filter(unsigned(), due_on__lt=today))
+    found = [Overdue(r.enrollment, Period(r.number, r.period_start, r.due_on), r) for r in started]
+    training = Enrollment.objects.for_user(user).filter(status=EnrollmentStatus.ACTIVE)
+    enrollments = list(training.select_related("cohort", "person", "enterprise_mentor__person"))
+    begun = set(
+        Review.objects.filter(enrollment__in=training.values("pk")).values_list(
+            "enrollment_id", "number"
+        )
     )
-    if not enrollments:
-        return []
-    started = {
-        (r.enrollment_id, r.number): r
-        for r in Review.objects.filter(enrollment__in=open_enrollments.values("pk"))
-    }
     by_pk = {e.pk: e for e in enrollments}
-    found = []
-    for enrollment_id, periods_due in periods_of(enrollments).items():
-        enrollment = by_pk[enrollment_id]
+    for enrollment_id, periods_due in (periods_of(enrollments) if enrollments else {}).items():
         for period in periods_due:
-            review = started.get((enrollment_id, period.number))
-            if period.due_on < today and not (review is not None and review.signed):
-                found.append(Overdue(enrollment, period, review))
+            if period.due_on < today and (enrollment_id, period.number) not in begun:
+                found.append(Overdue(by_pk[enrollment_id], period, None))
     return sorted(found, key=lambda o: (o.due_on, o.enrollment.person.name, o.enrollment.pk))
 
 
