@@ -366,6 +366,10 @@ class WorkdayYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    def get_absolute_url(self) -> str:
+        # The bureau keeps the calendar in the admin; no page of its own.
+        return reverse("admin:core_workdayyear_change", args=[self.pk])
+
 
 class WorkdayOverride(models.Model):
     """A local change to the working-day calendar: a holiday the package lacks, or a make-up
@@ -386,3 +390,6 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return self.date.isoformat()
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_workdayoverride_change", args=[self.pk])

@@ -269,3 +269,12 @@ def test_a_note_with_a_control_character_or_a_date_past_2100_is_refused(world, c
     response = client.post("/admin/core/workdayyear/add/", {"year": "99999", "note": ""})
     assert response.status_code == 200
     assert not WorkdayYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_row_links_to_its_admin_page(world, client):
+    client.force_login(staff(world, "bureau"))
+    year = WorkdayYear.objects.create(year=2027)
+    change = WorkdayOverride.objects.create(date=D(2027, 2, 6), is_workday=True)
+    for obj in (year, change):
+        assert client.get(obj.get_absolute_url()).status_code == 200
