@@ -2,13 +2,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xuetu.core.access import ANYONE, CHANGE, VIEW, ScopedQuerySet, allow, declare, of_user
-from xuetu.core.validators import validate_text
+from xuetu.core.access import (
+    ANYONE,
+    CHANGE,
+    VIEW,
+    ReferenceQuerySet,
+    ScopedQuerySet,
+    allow,
+    declare,
+    of_user,
+)
+from xuetu.core.validators import validate_entered_date, validate_line, validate_text
 
 
 class AppendOnlyError(Exception):
@@ -325,3 +335,61 @@ allow(Job, CHANGE, ANYONE, of_user("owner_id", "their own jobs"))
 allow(Notice, VIEW, ANYONE, of_user("recipient_id", "their own notices"))
 allow(Notice, CHANGE, ANYONE, of_user("recipient_id", "their own notices"))
 allow(ConsentRequest, VIEW, ANYONE, of_user("requested_by_id", "the requests they made"))
+
+
+# The working-day calendar (core.workdays): shared reference data, read by anyone signed in,
+# changed by the city bureau in the admin.
+class WorkdayYear(models.Model):
+    """A year whose holidays the bureau declares it has entered in full (as overrides), for a
+    year the chinese-calendar package does not know yet."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    complete = models.BooleanField(
+        _("entered in full"),
+        default=False,
+        help_text=_(
+            "Tick once every holiday and make-up working day the State Council published for "
+            "the year is entered as a local change: the other days then follow the week."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_line])
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("working-day year")
+        verbose_name_plural = _("working-day years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        # The bureau keeps the calendar in the admin; no page of its own.
+        return reverse("admin:core_workdayyear_change", args=[self.pk])
+
+
+class WorkdayOverride(models.Model):
+    """A local change to the working-day calendar: a holiday the package lacks, or a make-up
+    working day. It wins over the package."""
+
+    date = models.DateField(_("date"), unique=True, validators=[validate_entered_date])
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("Ticked: a working day. Not ticked: a holiday.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_line])
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("working-day change")
+        verbose_name_plural = _("working-day changes")
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_workdayoverride_change", args=[self.pk])
