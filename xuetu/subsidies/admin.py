@@ -21,10 +21,22 @@ def in_use(obj: SubsidyPolicy | None) -> bool:
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = SubsidyPolicy
-        fields = "__all__"
+        fields = [
+            "name",
+            "effective_from",
+            "district",
+            "advance_ratio",
+            "max_years",
+            "max_years_with_approval",
+            "certificate_window_months",
+            "claim_window_months",
+            "notice_working_days",
+            "refund_months",
+            "trainings_per_year",
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start = data.get("effective_from")
         if start is not None and start <= timezone.localdate():
             self.add_error("effective_from", str(PAST_DATE.message))

@@ -55,7 +55,9 @@ class PolicyViewSet(ScopedReadOnlyViewSet):
     serializer_class = PolicySerializer
 
     def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("standards").order_by("-effective_from", "pk")
+        return (
+            super().get_queryset().prefetch_related("standards").order_by("-effective_from", "pk")
+        )
 
 
 def register(router: BaseRouter) -> None:

@@ -30,10 +30,14 @@ from xuetu.subsidies.rules import (
 
 D = dt.date
 WELDER, ELECTRICIAN = "6-18-02-04", "6-31-01-03"
-POLICY = PolicyFacts(version="重庆市企业新型学徒制培训补贴 (2020-01-01)", standards=CHONGQING_STANDARDS)
+POLICY = PolicyFacts(
+    version="重庆市企业新型学徒制培训补贴 (2020-01-01)", standards=CHONGQING_STANDARDS
+)
 
 
-def senior(issued: dt.date, *, level: int = 3, status: str = "accepted", **more: Any) -> CertificateFacts:
+def senior(
+    issued: dt.date, *, level: int = 3, status: str = "accepted", **more: Any
+) -> CertificateFacts:
     return CertificateFacts(
         kind="skill_level",
         occupation_code=more.pop("occupation_code", WELDER),
@@ -388,7 +392,11 @@ def render() -> str:
 
 def documented_ids(text: str) -> list[str]:
     section = text.split(START, 1)[-1].split(END, 1)[0]
-    return [line.split(":")[0].removeprefix("### ") for line in section.splitlines() if line.startswith("### ")]
+    return [
+        line.split(":")[0].removeprefix("### ")
+        for line in section.splitlines()
+        if line.startswith("### ")
+    ]
 
 
 def write() -> None:

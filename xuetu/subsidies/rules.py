@@ -287,7 +287,9 @@ def _certificate_checks(
         )
         checks.append(Check("certificate_occupation", FAIL, message))
         return stop("certificate_occupation")
-    message = say(_("A certificate is in the class's occupation (%(code)s)."), code=facts.occupation_code)
+    message = say(
+        _("A certificate is in the class's occupation (%(code)s)."), code=facts.occupation_code
+    )
     checks.append(Check("certificate_occupation", PASS, message))
 
     after = [c for c in same if c.issued_on > facts.started_on]
@@ -308,14 +310,20 @@ def _certificate_checks(
     inside = [c for c in after if c.issued_on <= last_day]
     if not inside:
         message = say(
-            _("The certificate was issued after %(last)s, %(months)s months after the training ended."),
+            _(
+                "The certificate was issued after %(last)s, "
+                "%(months)s months after the training ended."
+            ),
             last=last_day.isoformat(),
             months=policy.certificate_window_months,
         )
         checks.append(Check("certificate_in_window", FAIL, message))
         return stop("certificate_in_window")
     message = say(
-        _("The certificate was issued by %(last)s, within %(months)s months of the training's end."),
+        _(
+            "The certificate was issued by %(last)s, within "
+            "%(months)s months of the training's end."
+        ),
         last=last_day.isoformat(),
         months=policy.certificate_window_months,
     )
@@ -325,13 +333,21 @@ def _certificate_checks(
 
     def preference(c: CertificateFacts) -> tuple[bool, bool, Decimal, dt.date]:
         late = facts.claim_date > claim_deadline(c, policy)
-        return (late, c.review_status == PENDING_REVIEW, -capped_standard(c, facts.target_level, policy), c.issued_on)
+        return (
+            late,
+            c.review_status == PENDING_REVIEW,
+            -capped_standard(c, facts.target_level, policy),
+            c.issued_on,
+        )
 
     best = min(valid or inside, key=preference)
     deadline = claim_deadline(best, policy)
     if facts.claim_date > deadline:
         message = say(
-            _("The claim (%(claim)s) comes after %(deadline)s, %(months)s months after the certificate."),
+            _(
+                "The claim (%(claim)s) comes after %(deadline)s, "
+                "%(months)s months after the certificate."
+            ),
             claim=facts.claim_date.isoformat(),
             deadline=deadline.isoformat(),
             months=policy.claim_window_months,
@@ -339,7 +355,10 @@ def _certificate_checks(
         checks.append(Check("claim_in_time", FAIL, message))
     else:
         message = say(
-            _("The claim (%(claim)s) is made by %(deadline)s, within %(months)s months of the certificate."),
+            _(
+                "The claim (%(claim)s) is made by %(deadline)s, within "
+                "%(months)s months of the certificate."
+            ),
             claim=facts.claim_date.isoformat(),
             deadline=deadline.isoformat(),
             months=policy.claim_window_months,
@@ -368,9 +387,14 @@ def check_hours(facts: EnrollmentFacts) -> Check:
         return Check("hours_confirmed", REVIEW, message)
     params = {"confirmed": f"{facts.confirmed_hours:f}", "required": f"{facts.required_hours:f}"}
     if facts.confirmed_hours < facts.required_hours:
-        message = say(_("Confirmed hours (%(confirmed)s) are below the plan's minimum (%(required)s)."), **params)
+        message = say(
+            _("Confirmed hours (%(confirmed)s) are below the plan's minimum (%(required)s)."),
+            **params,
+        )
         return Check("hours_confirmed", FAIL, message)
-    message = say(_("Confirmed hours (%(confirmed)s) reach the plan's minimum (%(required)s)."), **params)
+    message = say(
+        _("Confirmed hours (%(confirmed)s) reach the plan's minimum (%(required)s)."), **params
+    )
     return Check("hours_confirmed", PASS, message)
 
 
@@ -390,7 +414,9 @@ def check_contract_start(facts: EnrollmentFacts) -> Check:
     end = facts.contract_end
     params = {"start": start.isoformat()}
     if facts.contract_start > start or (end is not None and end < start):
-        message = say(_("The labour contract does not cover the start of training (%(start)s)."), **params)
+        message = say(
+            _("The labour contract does not cover the start of training (%(start)s)."), **params
+        )
         return Check("contract_covers_start", FAIL, message)
     message = say(_("The labour contract covers the start of training (%(start)s)."), **params)
     return Check("contract_covers_start", PASS, message)
@@ -417,7 +443,9 @@ def check_prior(facts: EnrollmentFacts, level: int | None) -> Check:
     """No earlier payment for the same occupation at the same or a higher level, ever."""
     judged = level if level is not None else facts.target_level
     blocking = [
-        p for p in facts.prior_payments if p.occupation_code == facts.occupation_code and p.level <= judged
+        p
+        for p in facts.prior_payments
+        if p.occupation_code == facts.occupation_code and p.level <= judged
     ]
     if blocking:
         earlier = min(blocking, key=lambda p: (p.level, p.year))
@@ -437,12 +465,18 @@ def check_once_per_year(facts: EnrollmentFacts, policy: PolicyFacts) -> Check:
     params = {"year": year, "count": count, "limit": policy.trainings_per_year}
     if count >= policy.trainings_per_year:
         message = say(
-            _("%(count)s training(s) started in %(year)s were subsidised already; the limit is %(limit)s a year."),
+            _(
+                "%(count)s training(s) started in %(year)s were subsidised "
+                "already; the limit is %(limit)s a year."
+            ),
             **params,
         )
         return Check("once_per_year", FAIL, message)
     message = say(
-        _("%(count)s earlier subsidised training(s) started in %(year)s; the limit is %(limit)s a year."),
+        _(
+            "%(count)s earlier subsidised training(s) started in "
+            "%(year)s; the limit is %(limit)s a year."
+        ),
         **params,
     )
     return Check("once_per_year", PASS, message)
@@ -469,7 +503,9 @@ def assess(facts: EnrollmentFacts, policy: PolicyFacts) -> Outcome:
     approved = facts.special_approval is not None
     cap = policy.max_years_with_approval if approved else policy.max_years
     years = years_of(facts.planned_months, cap)
-    per_year = ZERO if certificate is None else capped_standard(certificate, facts.target_level, policy)
+    per_year = (
+        ZERO if certificate is None else capped_standard(certificate, facts.target_level, policy)
+    )
     amount = ZERO if result == FAIL else round_half_up(Fraction(per_year) * years)
     explanation = explain(facts, policy, checks, certificate, level, years, cap, per_year, amount)
     line = Line(
@@ -491,7 +527,8 @@ _joined = lazy(lambda separator, *items: str(separator).join(map(str, items)), s
 
 def names(codes: list[str]) -> StrPromise:
     """The checks' names in the reader's language, listed (、 in Chinese)."""
-    return _joined(pgettext_lazy("list separator", ", "), *(CHECK_NAMES[c] for c in codes))
+    joined = _joined(pgettext_lazy("list separator", ", "), *(CHECK_NAMES[c] for c in codes))
+    return cast("StrPromise", joined)
 
 
 def explain(

@@ -55,9 +55,7 @@ LEVEL_OF_KIND = Problem(
     _("Skill level and qualification standards name a level; the other kinds have none."),
     "standards",
 )
-DUPLICATE = Problem(
-    "standard_duplicate", _("Each kind and level has one standard."), "standards"
-)
+DUPLICATE = Problem("standard_duplicate", _("Each kind and level has one standard."), "standards")
 YEARS_ORDER = Problem(
     "approval_years",
     _("The years with a special approval cannot be fewer than the years without."),

@@ -51,7 +51,9 @@ def test_a_float_never_reaches_a_money_field():
     with pytest.raises(ValidationError):
         standard.full_clean()
     with pytest.raises(TypeError), transaction.atomic():
-        SubsidyStandard.objects.create(policy=policy, kind="skill_level", level=2, amount_per_year=1.5)
+        SubsidyStandard.objects.create(
+            policy=policy, kind="skill_level", level=2, amount_per_year=1.5
+        )
     with pytest.raises(ValidationError):
         make_policy(effective_from=D(2031, 1, 1), standards=[("skill_level", 3, 6000.0)])
     assert all(isinstance(s.amount_per_year, Decimal) for s in SubsidyStandard.objects.all())
@@ -84,7 +86,10 @@ def test_a_future_version_may_change_until_it_takes_effect(world):
     assert list(policy.standards.values_list("amount_per_year", flat=True)) == [Decimal("6500.00")]
     with pytest.raises(Refused) as refused:
         policy_create(
-            by=bureau, standards=[], name="past", effective_from=timezone.localdate() - dt.timedelta(1)
+            by=bureau,
+            standards=[],
+            name="past",
+            effective_from=timezone.localdate() - dt.timedelta(1),
         )
     assert [p.code for p in refused.value.problems] == ["policy_backdated"]
 
@@ -135,7 +140,9 @@ def test_the_policies_api_is_read_only_and_closed_to_anonymous_users(world, clie
     policy = make_policy()
     api = world.api("bureau")
     assert api.post("/api/v1/policies/", {"name": "x"}, format="json").status_code == 405
-    assert api.patch(f"/api/v1/policies/{policy.pk}/", {"name": "x"}, format="json").status_code == 405
+    assert (
+        api.patch(f"/api/v1/policies/{policy.pk}/", {"name": "x"}, format="json").status_code == 405
+    )
     assert client.get("/api/v1/policies/").status_code in (401, 403)
     assert api.get("/api/v1/policies/99999999999999999999/").status_code == 404
 
