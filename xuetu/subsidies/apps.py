@@ -8,6 +8,7 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self) -> None:
-        from xuetu.subsidies import access
+        from xuetu.subsidies import access, audit_labels
 
         access.register()
+        audit_labels.register()

@@ -146,3 +146,7 @@ class SubsidyStandard(models.Model):
     def __str__(self) -> str:
         level = f" {self.level}" if self.level else ""
         return f"{self.kind}{level}: {self.amount_per_year}"
+
+    def get_absolute_url(self) -> str:
+        # A standard is part of its policy version: its page is the policy's.
+        return self.policy.get_absolute_url()

@@ -92,11 +92,10 @@ def _set_standards(policy: SubsidyPolicy, rows: list[tuple[str, int | None, Deci
         standard.save()
 
 
-def _standards_snapshot(policy: SubsidyPolicy) -> list[list[Any]]:
-    return [
-        [s.kind, s.level, str(s.amount_per_year)]
-        for s in SubsidyStandard.objects.filter(policy=policy).order_by("kind", "level")
-    ]
+def _standards_snapshot(policy: SubsidyPolicy) -> list[str]:
+    """The standards as the audit log keeps them: `kind level: amount` (no level: `kind`)."""
+    rows = SubsidyStandard.objects.filter(policy=policy).order_by("kind", "level")
+    return [f"{s.kind}{f' {s.level}' if s.level else ''}: {s.amount_per_year}" for s in rows]
 
 
 def policy_create(
