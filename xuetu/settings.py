@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xuetu.programmes",
     "xuetu.certification",
     "xuetu.training",
+    "xuetu.subsidies",
     "xuetu.project",
 ]
 

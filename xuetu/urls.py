@@ -11,6 +11,7 @@ from xuetu.certification import api as certification_api
 from xuetu.programmes import api as programmes_api
 from xuetu.project.views import HomeView
 from xuetu.registry import api as registry_api
+from xuetu.subsidies import api as subsidies_api
 from xuetu.training import api as training_api
 
 router = DefaultRouter()
@@ -23,6 +24,7 @@ router.register("people", registry_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 certification_api.register(router)
 training_api.register(router)
+subsidies_api.register(router)
 
 
 @login_not_required

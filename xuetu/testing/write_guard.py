@@ -18,7 +18,9 @@ from typing import Any
 from django.db import models
 from django.db.models.query import QuerySet
 
-OUR_APPS = frozenset({"core", "accounts", "registry", "programmes", "certification", "training"})
+OUR_APPS = frozenset(
+    {"core", "accounts", "registry", "programmes", "certification", "training", "subsidies"}
+)
 ALLOWED = [
     re.compile(pattern)
     for pattern in (

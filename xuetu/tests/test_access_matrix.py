@@ -85,7 +85,15 @@ def objects(world) -> dict[str, models.Model]:
         **owned_programme_objects(programme),
         "certification.certificate": certificate_of(world, programme),
         **training_objects(programme),
+        "subsidies.subsidypolicy": subsidy_policy(),
     }
+
+
+def subsidy_policy() -> models.Model:
+    """The city's subsidy policy: shared reference data every signed-in user reads."""
+    from xuetu.subsidies.tests.factories_subrules import make_policy
+
+    return make_policy()
 
 
 def certificate_of(world, programme) -> models.Model:

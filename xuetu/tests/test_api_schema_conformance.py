@@ -49,6 +49,9 @@ def programme(world):
     make_certificate(world, programme)  # accepted: no review reason
     make_certificate(world, programme, number="CQ-2019-0042", kind="qualification")  # queued
     owned_training_objects(programme)  # a plan with its modules, one without a responsible
+    from xuetu.subsidies.tests.factories_subrules import make_policy
+
+    make_policy()  # the city's subsidy policy with its standards
     cluster = IndustryCluster.objects.create(code="auto", name="汽车集群", name_en="Automotive")
     IndustryChain.objects.create(code="ev", name="新能源汽车", name_en="EVs", cluster=cluster)
     leaver = make_enrollment(

@@ -18,6 +18,7 @@ def test_seed_demo_seeds_each_apps_demo_from_the_lowest_layer_up():
         "xuetu.programmes.demo",
         "xuetu.certification.demo",
         "xuetu.training.demo",
+        "xuetu.subsidies.demo",
     ]
     assert all(callable(m.seed) for m in demo_modules())
 
