@@ -175,8 +175,11 @@ def seed_programmes(organisations: dict[str, Organisation], people: dict[str, Pe
 def seed_policy() -> ProgrammePolicy:
     # Chongqing's values are the model defaults: ten apprentices per mentor, senior-worker
     # mentors, one-year contracts, one to two years of training, substitution within 3 months.
+    # The 2022 rules took the plan as free text; the 2027 revision (training.demo) asks for a
+    # plan of modules, as the model's default does.
     policy, _ = ProgrammePolicy.objects.get_or_create(
-        effective_from=D(2022, 1, 1), defaults={"name": POLICY_NAME}
+        effective_from=D(2022, 1, 1),
+        defaults={"name": POLICY_NAME, "plan_modules_required": False},
     )
     return policy
 

@@ -105,7 +105,7 @@ class ProgrammePolicy(models.Model):
     # Training plans and registers (the training app reads these); null: no such rule.
     plan_modules_required = models.BooleanField(
         _("a filing needs a training plan of modules"),
-        default=False,
+        default=True,
         help_text=_(
             "On: the filing check judges the class's training plan (its modules, their hours "
             "by place against the minimums below). Off: the free-text plan summary suffices."

@@ -242,3 +242,17 @@ def test_a_short_plan_and_too_much_online_are_refused_at_submit(world, programme
         assert "online" in str(found["plan_online_over_share"].message)
     with translation.override("zh-hans"):
         assert "线上" in str(found["plan_online_over_share"].message)
+
+
+def test_a_policy_asks_for_a_plan_of_modules_unless_it_says_otherwise(world, programme):
+    """The plan replaces the free-text summary: a policy made with the defaults (as a city's
+    first one is) refuses a filing without a plan of modules; one that switches it off (the
+    demo's 2022 rules) takes the summary."""
+    from xuetu.programmes.models import ProgrammePolicy as Policy
+
+    assert Policy().plan_modules_required is True
+    Policy.objects.all().delete()
+    Policy.objects.create(name="默认规则", effective_from=programme.cohort.planned_start)
+    assert codes(programme.cohort) == ["no_plan"]
+    Policy.objects.update(plan_modules_required=False)
+    assert codes(programme.cohort) == []
