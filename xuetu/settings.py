@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentOutcomeEnum": "xuetu.training.choices.AssessmentOutcome",
         "ModulePlaceEnum": "xuetu.training.choices.ModulePlace",
         "BlockPlaceEnum": "xuetu.training.choices.BlockPlace",
+        "SkillLevelEnum": "xuetu.registry.choices.SkillLevel",
+        "CertificateTypeEnum": "xuetu.registry.choices.CertificateType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
