@@ -86,6 +86,13 @@ def _role_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return _REGISTERED["city"], _REGISTERED["district"], _REGISTERED["managers"]
 
 
+def acting_roles() -> frozenset[str]:
+    """The roles that act for an organisation (its managers, a bureau's reviewers): who
+    receives what is addressed to the organisation."""
+    city, district, managers = _role_names()
+    return city | district | managers
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user reaches, computed once per request from their memberships."""

@@ -193,3 +193,24 @@ def notify(
             )
     Notice.objects.bulk_create(rows.values())
     return len(rows)
+
+
+def notify_organisations(organisations: Iterable[Any], kind: str, about: Any, **params: Any) -> int:
+    """A notice about `about` (an object with a page) to the people who act for each
+    organisation (core.access.acting_roles: its managers, or a bureau's reviewers), never to
+    every member: a mentor does not read another apprentice's filing. One query for them all."""
+    from django.contrib.auth import get_user_model
+
+    from xuetu.core.access import acting_roles
+
+    by_pk = {o.pk: o for o in organisations if o is not None}
+    membership = get_user_model()._meta.get_field("memberships").related_model
+    rows = (
+        membership._default_manager.filter(
+            organisation_id__in=by_pk, role__in=acting_roles(), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    recipients = [(m.user, by_pk[m.organisation_id]) for m in rows]
+    return notify(kind=kind, recipients=recipients, url=about.get_absolute_url(), params=params)

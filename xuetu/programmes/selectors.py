@@ -12,8 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuetu.accounts.choices import OrganisationKind, Role
-from xuetu.accounts.models import Membership, Organisation, User
+from xuetu.accounts.choices import OrganisationKind
+from xuetu.accounts.models import Organisation, User
 from xuetu.core.imports.bulk import in_slices
 from xuetu.core.models import AuditEvent
 from xuetu.programmes import choices, rules
@@ -195,21 +195,6 @@ def reviewing_bureaus(cohort: Cohort) -> QuerySet[Organisation]:
         Q(kind=OrganisationKind.DISTRICT_BUREAU, district_id=cohort.enterprise.district_id)
         | Q(kind=OrganisationKind.CITY_BUREAU)
     )
-
-
-# The roles that act for an organisation and so receive its notices.
-ACTING_ROLES = frozenset(
-    {Role.CITY_ADMIN, Role.DISTRICT_REVIEWER, Role.ENTERPRISE_MANAGER, Role.INSTITUTION_MANAGER}
-)
-
-
-def notice_recipients(organisations: Iterable[Organisation]) -> list[tuple[User, Organisation]]:
-    """Who acts for each organisation, paired with it, in one query."""
-    by_pk = {o.pk: o for o in organisations if o is not None}
-    memberships = Membership.objects.filter(
-        organisation_id__in=by_pk, role__in=ACTING_ROLES, user__is_active=True
-    ).select_related("user")
-    return [(m.user, by_pk[m.organisation_id]) for m in memberships.order_by("user_id")]
 
 
 def enrollment_history(enrollment: Enrollment, user) -> QuerySet[EnrollmentEvent]:

@@ -17,8 +17,8 @@ from xuetu.core.ids import parse_id
 from xuetu.core.validators import validate_line, validate_text
 from xuetu.core.views import any_manager
 from xuetu.programmes.models import Enrollment
-from xuetu.training import assessments
 from xuetu.training.models import Assessment
+from xuetu.training.services import assessments
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

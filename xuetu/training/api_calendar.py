@@ -20,9 +20,9 @@ from xuetu.core.access import CHANGE
 from xuetu.core.api import REFUSED, ScopedRelatedField, ScopedViewSet
 from xuetu.core.validators import validate_line, validate_text
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.training import calendar, reviews
 from xuetu.training.access import SIGN
 from xuetu.training.models import Block, Review
+from xuetu.training.services import calendar, reviews
 
 
 def anyone(user: Any) -> bool:

@@ -10,7 +10,6 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from xuetu.training import (
             access,
-            assessments,
             audit_labels,
             notices,  # noqa: F401  (its notice kinds, registered)
             providers,
@@ -21,4 +20,3 @@ class TrainingConfig(AppConfig):
         audit_labels.register()
         providers.register()
         site.register()
-        assessments.register()

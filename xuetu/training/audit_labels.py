@@ -18,6 +18,8 @@ ACTIONS = {
     "hours.resolve": _("Dispute resolved"),
     "hours.correct": _("Hours corrected"),
     "evidence.create": _("Evidence added to a register"),
+    "assessment.create": _("Assessment recorded"),
+    "assessment.correct": _("Assessment corrected"),
 }
 # Keys of the register's events that are no model field.
 FIELDS = {

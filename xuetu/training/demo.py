@@ -19,9 +19,9 @@ from xuetu.programmes.choices import CohortStatus, EnrollmentStatus, MentorKind
 from xuetu.programmes.demo import member, occupation
 from xuetu.programmes.models import Cohort, Mentor, ProgrammePolicy
 from xuetu.programmes.services.lifecycle import date_problems
-from xuetu.training.assessments import assessment_record
 from xuetu.training.choices import ModuleKind, ModulePlace
 from xuetu.training.models import Module, PlanTemplate, TemplateModule, TrainingPlan
+from xuetu.training.services.assessments import assessment_record
 
 K, P = ModuleKind, ModulePlace
 # title, kind, hours a year, place
@@ -156,6 +156,7 @@ SLOTS = ((dt.time(8, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 0)))
 
 def seed_registers() -> None:
     from xuetu.programmes.choices import EnrollmentStatus
+    from xuetu.training.choices import HoursStatus
     from xuetu.training.models import Hours, Session
     from xuetu.training.services.registers import (
         Mark,
@@ -213,9 +214,9 @@ def seed_registers() -> None:
                     hours=recent,
                     reason="那天下午我在院校参加安全考试，没有在车间实训。",
                 )
-        on_paper = hours.filter(status="pending").exclude(enrollment__in=own)
+        on_paper = hours.filter(status=HoursStatus.PENDING).exclude(enrollment__in=own)
         on_paper.exclude(enrollment__status=EnrollmentStatus.WITHDRAWN).update(
-            status="confirmed", confirmed_at=timezone.now()
+            status=HoursStatus.CONFIRMED, confirmed_at=timezone.now()
         )
 
 
@@ -264,9 +265,9 @@ def seed_calendar_and_reviews(today: dt.date | None = None) -> None:
     from django.utils import timezone
 
     from xuetu.core.dates import add_days, add_months
-    from xuetu.training import reviews
     from xuetu.training.choices import BlockPlace
     from xuetu.training.models import Block, Review
+    from xuetu.training.services import reviews
 
     today = today or timezone.localdate()
     classes = Cohort.objects.filter(

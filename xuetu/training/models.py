@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -189,6 +190,18 @@ class Module(HasPage, ModuleFields):
             raise ValidationError({"responsible": message})
 
 
+def acted_by(verbose_name: Any) -> Any:
+    """The user who confirmed, resolved or signed a row: empty until someone does."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 # ---- Work–study calendar (工学交替, issue 9 item 2) --------------------------------------------
 
 
@@ -333,14 +346,7 @@ class Hours(HasPage, models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=HoursStatus.choices, default=HoursStatus.PENDING
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = acted_by(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     dispute_reason = models.CharField(
         _("reason for the dispute"), max_length=500, blank=True, validators=[validate_line]
@@ -352,14 +358,7 @@ class Hours(HasPage, models.Model):
     outcome_reason = models.CharField(
         _("reason for the outcome"), max_length=500, blank=True, validators=[validate_line]
     )
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = acted_by(_("resolved by"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     cancels = models.OneToOneField(
         "self",
@@ -469,32 +468,11 @@ class Review(HasPage, models.Model):
     next_goals = models.TextField(
         _("goals for the next period"), blank=True, validators=[validate_text]
     )
-    mentor_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by the mentor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    mentor_signed_by = acted_by(_("signed by the mentor"))
     mentor_signed_at = models.DateTimeField(_("mentor signed at"), null=True, blank=True)
-    teacher_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by the teacher"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    teacher_signed_by = acted_by(_("signed by the teacher"))
     teacher_signed_at = models.DateTimeField(_("teacher signed at"), null=True, blank=True)
-    apprentice_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by the apprentice"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    apprentice_signed_by = acted_by(_("signed by the apprentice"))
     apprentice_signed_at = models.DateTimeField(_("apprentice signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -51,13 +51,15 @@ def my_training(request: HttpRequest) -> dict[str, Any]:
     if not enrollments:
         return {"my_training": []}
     planned = dict(
-        Module.objects.filter(plan__cohort__in=[e.cohort_id for e in enrollments])
+        Module.objects.for_user(user)
+        .filter(plan__cohort__in=[e.cohort_id for e in enrollments])
         .values_list("plan__cohort_id")
         .annotate(total=Sum("hours"))
     )
     minutes: dict[tuple[int, str], int] = {}
     rows = (
-        Hours.objects.filter(enrollment__in=enrollments, present=True)
+        Hours.objects.for_user(user)
+        .filter(enrollment__in=enrollments, present=True)
         .exclude(status=HoursStatus.CANCELLED)
         .values_list("enrollment_id", "status")
         .annotate(total=Sum("minutes"))

@@ -13,7 +13,7 @@ from xuetu.accounts.models import User
 from xuetu.core import site
 from xuetu.core.access import VIEW, scope_for
 from xuetu.core.links import ObjectLink, register_object_link
-from xuetu.training import reviews
+from xuetu.training.services import reviews
 
 
 def register() -> None:

@@ -18,9 +18,9 @@ from xuetu.core.views import ObjectFormView, ScopedDetailView, ScopedUpdateView
 from xuetu.programmes.choices import CohortStatus, EnrollmentStatus
 from xuetu.programmes.forms import date_field
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.training import assessments
 from xuetu.training.access import ASSESS
 from xuetu.training.models import Assessment
+from xuetu.training.services import assessments
 
 SCORE_WIDGET = forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "100"})
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from xuetu.core.access import CHANGE, can
 from xuetu.core.views import ActionView, ObjectFormView, ScopedDetailView, ScopedUpdateView
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.training import calendar
 from xuetu.training.access import CALENDAR
 from xuetu.training.choices import BlockPlace
 from xuetu.training.models import Block
+from xuetu.training.services import calendar
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

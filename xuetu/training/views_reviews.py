@@ -22,9 +22,9 @@ from xuetu.core.views import (
     ScopedUpdateView,
 )
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.training import reviews
 from xuetu.training.access import SIGN
 from xuetu.training.models import Review
+from xuetu.training.services import reviews
 
 
 def text_field(label: Any) -> forms.CharField:

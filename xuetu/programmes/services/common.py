@@ -14,6 +14,7 @@ from xuetu.accounts.models import Organisation, User
 from xuetu.core.access import can, require, scope_for
 from xuetu.core.links import HasPage
 from xuetu.core.notices import notify as core_notify
+from xuetu.core.notices import notify_organisations
 from xuetu.programmes import selectors
 from xuetu.programmes.access import REVIEW
 from xuetu.programmes.models import Cohort, Enrollment, Mentor, ProgrammePolicy
@@ -60,11 +61,8 @@ def require_reviewer(by: User | None, cohort: Cohort) -> None:
 def notify(
     organisations: Iterable[Organisation], kind: str, about: HasPage, **params: object
 ) -> None:
-    """A notice to the people who act for each organisation (its managers, or a bureau's
-    reviewers), never to every member: a mentor does not read another apprentice's filing."""
-    recipients = selectors.notice_recipients(organisations)
-    url = about.get_absolute_url()
-    core_notify(kind=kind, recipients=recipients, url=url, params=params)
+    """A notice to the people who act for each organisation (core.notices)."""
+    notify_organisations(organisations, kind, about, **params)
 
 
 def notify_enrollment(

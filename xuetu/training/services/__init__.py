@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
-from xuetu.core.access import CHANGE
+from xuetu.core.access import CHANGE, require
 from xuetu.core.audit import audit_record
 from xuetu.core.dates import duration_months
 from xuetu.core.problems import Problem, refuse_if
@@ -20,7 +20,6 @@ from xuetu.core.services import apply_changes, lock, record_create, record_updat
 from xuetu.programmes.choices import EDITABLE_COHORT_STATUSES
 from xuetu.programmes.models import Cohort
 from xuetu.programmes.services.cohorts import reopen
-from xuetu.programmes.services.common import require_party
 from xuetu.training.access import PLAN
 from xuetu.training.choices import MAX_MODULE_HOURS
 from xuetu.training.models import Module, PlanTemplate, TrainingPlan
@@ -56,7 +55,7 @@ def plan_create(
     *, by: User | None, cohort: Cohort, template: PlanTemplate | None = None, note: str = ""
 ) -> TrainingPlan:
     """The class's plan, empty or with the modules of its occupation's template."""
-    require_party(by, PLAN, cohort)
+    require(by, PLAN, cohort)
     with transaction.atomic():
         lock(cohort)
         refuse_if(editable_problems(cohort))
@@ -92,7 +91,7 @@ def copy_template(plan: TrainingPlan, template: PlanTemplate) -> None:
 
 
 def plan_update(*, by: User | None, plan: TrainingPlan, note: str | None = None) -> TrainingPlan:
-    require_party(by, CHANGE, plan)
+    require(by, CHANGE, plan)
     with transaction.atomic():
         # The stored row: a page's form may already have set the new values on `plan`.
         stored = TrainingPlan.objects.select_related("cohort").get(pk=plan.pk)
@@ -104,7 +103,7 @@ def plan_update(*, by: User | None, plan: TrainingPlan, note: str | None = None)
 
 
 def module_add(*, by: User | None, plan: TrainingPlan, **values: Any) -> Module:
-    require_party(by, CHANGE, plan)
+    require(by, CHANGE, plan)
     with transaction.atomic():
         lock(plan)
         refuse_if(editable_problems(plan.cohort))
@@ -117,7 +116,7 @@ def module_add(*, by: User | None, plan: TrainingPlan, **values: Any) -> Module:
 
 
 def module_change(*, by: User | None, module: Module, **changes: Any) -> Module:
-    require_party(by, CHANGE, module)
+    require(by, CHANGE, module)
     with transaction.atomic():
         # The stored row: a page's form may already have set the new values on `module`.
         stored = Module.objects.select_related("plan__cohort").get(pk=module.pk)
@@ -130,7 +129,7 @@ def module_change(*, by: User | None, module: Module, **changes: Any) -> Module:
 
 
 def module_remove(*, by: User | None, module: Module) -> TrainingPlan:
-    require_party(by, CHANGE, module)
+    require(by, CHANGE, module)
     plan = module.plan
     with transaction.atomic():
         refuse_if(editable_problems(plan.cohort))
@@ -148,7 +147,7 @@ def module_remove(*, by: User | None, module: Module) -> TrainingPlan:
 
 def plan_reorder(*, by: User | None, plan: TrainingPlan, modules: list[int]) -> TrainingPlan:
     """The plan's modules in the order of `modules` (every module's id, once)."""
-    require_party(by, CHANGE, plan)
+    require(by, CHANGE, plan)
     with transaction.atomic():
         lock(plan)
         refuse_if(editable_problems(plan.cohort))

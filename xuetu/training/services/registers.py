@@ -31,9 +31,9 @@ from xuetu.core.audit import audit_record
 from xuetu.core.problems import Problem, refuse_if, say
 from xuetu.core.services import actor, lock
 from xuetu.core.uploads import JPEG, MP4, PDF, PNG, check_upload
-from xuetu.programmes.choices import EnrollmentEventKind
+from xuetu.programmes.choices import EnrollmentEventKind, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment, EnrollmentEvent, Mentor
-from xuetu.programmes.services.common import current_policy, require_party
+from xuetu.programmes.selectors import current_policy
 from xuetu.programmes.services.lifecycle import standing
 from xuetu.training import register_rules as rules
 from xuetu.training.access import CONFIRM, CORRECT, DISPUTE, REGISTER, RESOLVE
@@ -48,6 +48,8 @@ from xuetu.training.models import Evidence, Hours, Module, Session
 _K = EnrollmentEventKind
 START_KINDS = (_K.ACTIVATED, _K.SUBSTITUTED, _K.TRANSFERRED_IN)
 END_KINDS = (_K.COMPLETED, _K.TRANSFERRED_OUT)
+_S = EnrollmentStatus
+STARTED_STATUSES = (_S.ACTIVE, _S.PAUSED, _S.COMPLETED)
 
 # Evidence a register may carry: what each kind accepts and up to what size.
 EVIDENCE_KINDS = {
@@ -102,7 +104,7 @@ def session_record(
 ) -> Session:
     """A register for the class (or for one apprentice): every rule of register_rules, then
     the session and one hours entry per apprentice in one insert."""
-    require_party(by, REGISTER, cohort)
+    require(by, REGISTER, cohort)
     _check_input(cohort, module, start_time, end_time, attendance)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -265,11 +267,11 @@ def _span(
             pauses.append((event.effective_date, None))
         elif event.kind == _K.RESUMED and pauses and pauses[-1][1] is None:
             pauses[-1] = (pauses[-1][0], event.effective_date)
-    if started is None and enrollment.status in ("active", "paused", "completed"):
+    if started is None and enrollment.status in STARTED_STATUSES:
         # Rows made before the history was kept: the class's start stands for the event.
         started = class_start
     still_paused = bool(pauses) and pauses[-1][1] is None
-    if enrollment.status == "paused" and enrollment.paused_from and not still_paused:
+    if enrollment.status == EnrollmentStatus.PAUSED and enrollment.paused_from and not still_paused:
         pauses.append((enrollment.paused_from, None))
     return started, completed, pauses
 
@@ -497,7 +499,7 @@ def evidence_kinds(kind: str):
 def evidence_add(*, by: User, session: Session, kind: str, upload: UploadedFile) -> Evidence:
     """A photo, signed sheet or video of the register, by whoever may record the class's
     registers; the content is sniffed, the size bounded, the name random."""
-    require_party(by, REGISTER, session.cohort)
+    require(by, REGISTER, session.cohort)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": _("Choose a photo, a signed sheet or a video.")})
     kinds, most = evidence_kinds(kind)
@@ -537,7 +539,7 @@ def register_roster(cohort: Cohort, date: dt.date) -> list[Enrollment]:
     class that day (started, not completed, not withdrawn, not paused), by name."""
     enrollments = list(
         Enrollment.objects.filter(cohort=cohort)
-        .exclude(status="enrolled")
+        .exclude(status=EnrollmentStatus.ENROLLED)
         .select_related(
             "person", "cohort", "enterprise_mentor__person", "institution_mentor__person"
         )

@@ -18,7 +18,7 @@ from xuetu.core.problems import Refused
 from xuetu.programmes.choices import CohortStatus, EnrollmentEventKind, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment, EnrollmentEvent
 from xuetu.programmes.services.cohorts import cohort_complete, complete_problems
-from xuetu.training.assessments import (
+from xuetu.training.services.assessments import (
     NOT_ACTIVE,
     assessment_correct,
     assessment_record,

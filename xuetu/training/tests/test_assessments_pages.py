@@ -133,7 +133,7 @@ def test_the_school_corrects_an_assessment_with_a_reason(world, programme):
 
 
 def test_the_class_page_offers_the_completion_dated_at_the_last_assessment(world, programme):
-    from xuetu.training.assessments import assessment_record
+    from xuetu.training.services.assessments import assessment_record
 
     on = timezone.localdate() - dt.timedelta(days=4)
     assessment_record(

@@ -14,8 +14,8 @@ from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import EnrollmentEvent
 from xuetu.programmes.tests.factories import build_programme
 from xuetu.testing import confirmed
-from xuetu.training import calendar
 from xuetu.training.models import Block
+from xuetu.training.services import calendar
 from xuetu.training.tests.factories_calreview import make_block
 
 pytestmark = pytest.mark.django_db

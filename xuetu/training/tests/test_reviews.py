@@ -20,8 +20,8 @@ from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import EnrollmentEvent, ProgrammePolicy
 from xuetu.programmes.tests.factories import build_programme, make_enrollment
 from xuetu.testing import confirmed, make_user
-from xuetu.training import reviews
 from xuetu.training.models import Review
+from xuetu.training.services import reviews
 from xuetu.training.tests.factories_calreview import make_review
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +249,7 @@ def periods_due_by_today() -> int:
 
 
 def test_a_period_nobody_started_is_overdue_too(world, programme):
-    from xuetu.training import reviews
+    from xuetu.training.services import reviews
 
     due = periods_due_by_today()
     rows = reviews.overdue_reviews(world.users["enterprise"], timezone.localdate())

@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
-from xuetu.core.access import CHANGE
+from xuetu.core.access import CHANGE, require
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import apply_changes, lock, record_create, record_delete, record_update
 from xuetu.programmes.choices import CohortStatus, EnrollmentEventKind
 from xuetu.programmes.models import Cohort, Enrollment, EnrollmentEvent
-from xuetu.programmes.services.common import require_party
 from xuetu.programmes.services.lifecycle import standing
 from xuetu.training.access import CALENDAR
 from xuetu.training.models import Block
@@ -87,7 +86,7 @@ def block_add(
     ends_on: dt.date,
     note: str = "",
 ) -> Block:
-    require_party(by, CALENDAR, cohort)
+    require(by, CALENDAR, cohort)
     with transaction.atomic():
         lock(cohort)
         block = Block(cohort=cohort, place=place, starts_on=starts_on, ends_on=ends_on)
@@ -97,7 +96,7 @@ def block_add(
 
 
 def block_update(*, by: User | None, block: Block, **changes: Any) -> Block:
-    require_party(by, CHANGE, block)
+    require(by, CHANGE, block)
     with transaction.atomic():
         stored = Block.objects.select_related("cohort").get(pk=block.pk)
         lock(stored.cohort)
@@ -110,7 +109,7 @@ def block_update(*, by: User | None, block: Block, **changes: Any) -> Block:
 
 
 def block_remove(*, by: User | None, block: Block) -> Cohort:
-    require_party(by, CHANGE, block)
+    require(by, CHANGE, block)
     cohort = block.cohort
     with transaction.atomic():
         lock(cohort)

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
-from xuetu.core.access import CHANGE, can
-from xuetu.core.audit_labels import register_audit_labels
+from xuetu.core.access import CHANGE, can, require
+from xuetu.core.notices import notify_organisations
 from xuetu.core.problems import Problem, refuse_if
 from xuetu.core.services import apply_changes, lock, record_create, record_update
 from xuetu.programmes.choices import CohortStatus, EnrollmentEventKind, EnrollmentStatus
 from xuetu.programmes.models import Cohort, Enrollment
-from xuetu.programmes.services.common import notify, require_party
 from xuetu.programmes.services.lifecycle import date_problems, move_enrollment
 from xuetu.training.access import ASSESS
 from xuetu.training.choices import AssessmentOutcome
@@ -81,7 +80,7 @@ def assessment_record(
     assessor: str,
 ) -> Assessment:
     """The apprentice's final assessment; the enrollment completes on `assessed_on`."""
-    require_party(by, ASSESS, enrollment.cohort)
+    require(by, ASSESS, enrollment.cohort)
     with transaction.atomic():
         lock(enrollment)
         refuse_if(record_problems(enrollment, assessed_on, timezone.localdate()))
@@ -103,7 +102,7 @@ def assessment_record(
             kind=EnrollmentEventKind.COMPLETED,
             on=assessed_on,
         )
-        notify(
+        notify_organisations(
             [cohort.enterprise],
             "assessment.recorded",
             assessment,
@@ -129,7 +128,7 @@ def assessment_correct(
 ) -> Assessment:
     """A correction of the scores, outcome or assessor, with a reason; the enrollment stays
     completed on its date."""
-    require_party(by, CHANGE, assessment)
+    require(by, CHANGE, assessment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the assessment is corrected.")]})
@@ -182,13 +181,3 @@ def may_assess(user: Any, cohort: Cohort) -> bool:
 
 def with_relations(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return assessments.select_related("enrollment__person", "enrollment__cohort", "recorded_by")
-
-
-ACTIONS = {
-    "assessment.create": _("Assessment recorded"),
-    "assessment.correct": _("Assessment corrected"),
-}
-
-
-def register() -> None:
-    register_audit_labels(actions=ACTIONS)
