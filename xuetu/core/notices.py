@@ -204,8 +204,9 @@ def notify_organisations(organisations: Iterable[Any], kind: str, about: Any, **
     from xuetu.core.access import acting_roles
 
     by_pk = {o.pk: o for o in organisations if o is not None}
-    membership = get_user_model()._meta.get_field("memberships").related_model
-    rows = (
+    # The membership model is accounts' (a layer above): reached through the user model.
+    membership: Any = get_user_model()._meta.get_field("memberships").related_model
+    rows: Any = (
         membership._default_manager.filter(
             organisation_id__in=by_pk, role__in=acting_roles(), user__is_active=True
         )
