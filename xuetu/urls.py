@@ -39,6 +39,8 @@ urlpatterns = [
     path("programmes/", include("xuetu.programmes.urls")),
     path("certification/", include("xuetu.certification.urls")),
     path("training/", include("xuetu.training.urls")),
+    path("subsidies/", include("xuetu.subsidies.urls")),
+    path("public/notices/", include("xuetu.subsidies.public_urls")),
     path("", include("xuetu.core.public_urls")),
     path("activate/", login_not_required(ActivatePage.as_view()), name="activate"),
     path("", include("xuetu.core.urls")),

@@ -8,7 +8,13 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self) -> None:
-        from xuetu.subsidies import access, audit_labels
+        from xuetu.core.access import register_public_urls
+        from xuetu.subsidies import (
+            access,
+            audit_labels,
+            notices,  # noqa: F401  (its notice kinds, registered)
+        )
 
         access.register()
+        register_public_urls("notices:list", "notices:detail")
         audit_labels.register()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuetu.core.transitions import Flow
+
 
 class CheckResult(models.TextChoices):
     PASS = "pass", _("Passed")
@@ -44,3 +46,70 @@ CHECK_NAMES = {
     "not_subsidised_before": _("not subsidised before"),
     "once_per_year": _("one subsidised training a year"),
 }
+
+
+# Claims (issue 10, items 3–7) ----------------------------------------------------------------
+class ClaimKind(models.TextChoices):
+    ADVANCE = "advance", _("Advance (预支)")
+    SETTLEMENT = "settlement", _("Settlement (结算)")
+    SUPPLEMENTARY = "supplementary", _("Supplementary settlement (补充结算)")
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ON_NOTICE = "on_notice", _("On public notice")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    RETURNED = "returned", _("Returned")
+    REJECTED = "rejected", _("Rejected")
+
+
+_S = ClaimStatus
+# DESIGN.md §4; an objection during the notice sends the claim back under review.
+CLAIM_FLOW = Flow(
+    ClaimStatus,
+    {
+        _S.DRAFT: frozenset({_S.SUBMITTED}),
+        _S.RETURNED: frozenset({_S.SUBMITTED}),
+        _S.SUBMITTED: frozenset({_S.UNDER_REVIEW, _S.RETURNED, _S.REJECTED}),
+        _S.UNDER_REVIEW: frozenset({_S.ON_NOTICE, _S.RETURNED, _S.REJECTED}),
+        _S.ON_NOTICE: frozenset({_S.APPROVED, _S.UNDER_REVIEW, _S.RETURNED, _S.REJECTED}),
+        _S.APPROVED: frozenset({_S.PAID}),
+    },
+)
+# The enterprise edits (payee, recompute) a claim in these.
+EDITABLE_CLAIM_STATUSES = frozenset({_S.DRAFT, _S.RETURNED})
+# A claim in these holds its class's place: a second claim of the same kind is refused.
+LIVE_CLAIM_STATUSES = frozenset(set(ClaimStatus.values) - {_S.REJECTED})
+# Approved money: committed against the budget.
+COMMITTED_CLAIM_STATUSES = frozenset({_S.APPROVED, _S.PAID})
+
+
+class LineDecision(models.TextChoices):
+    PAY = "pay", _("Pay")
+    REFUSE = "refuse", _("Refuse")
+
+
+class LedgerKind(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    REFUND_DUE = "refund_due", _("Refund due")
+    REPAYMENT = "repayment", _("Repayment")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class RefundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    REPAID = "repaid", _("Repaid")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class GrantSource(models.TextChoices):
+    CLAIM = "claim", _("A claim approved here")
+    HISTORY = "history", _("Imported history")

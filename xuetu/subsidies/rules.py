@@ -56,6 +56,7 @@ class CertificateFacts:
     review_status: str = "accepted"  # certification.choices.ReviewStatus
     number: str = ""
     holder_matches: bool = True  # the holder's ID number is the apprentice's
+    pk: int | None = field(default=None, compare=False)  # the stored certificate, if any
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class Line:
     amount_per_year: Decimal
     amount: Decimal
     explanation: str | StrPromise
+    certificate_pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -518,6 +520,7 @@ def assess(facts: EnrollmentFacts, policy: PolicyFacts) -> Outcome:
         amount_per_year=per_year,
         amount=amount,
         explanation=explanation,
+        certificate_pk=certificate.pk if certificate else None,
     )
     return Outcome(checks, line)
 
