@@ -9,6 +9,7 @@ ACTIONS = {
     "subsidypolicy.update": _("Subsidy policy version changed"),
     "claim.create": _("Subsidy claim drafted"),
     "claim.update": _("Subsidy claim's payee changed"),
+    "claim.delete": _("Subsidy claim draft discarded"),
     "claim.recompute": _("Subsidy claim recomputed"),
     "claim.submit": _("Subsidy claim submitted"),
     "claim.review": _("Subsidy claim taken under review"),

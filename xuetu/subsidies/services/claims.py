@@ -162,7 +162,12 @@ def kind_problems(cohort: Cohort, kind: str, *, exclude: int | None = None) -> l
     elif kind == ClaimKind.SETTLEMENT:
         if cohort.status not in (CohortStatus.COMPLETED, CohortStatus.CLOSED):
             problems.append(NOT_COMPLETED)
-        advance = others.filter(kind=ClaimKind.ADVANCE).exclude(status=S.PAID)
+        # An advance on its way to payment; a draft or returned one can no longer be
+        # submitted once the class has completed, so it holds nothing up.
+        advance = others.filter(
+            kind=ClaimKind.ADVANCE,
+            status__in=(S.SUBMITTED, S.UNDER_REVIEW, S.ON_NOTICE, S.APPROVED),
+        )
         if advance.exists():
             problems.append(ADVANCE_OPEN)
     else:
@@ -249,6 +254,17 @@ def claim_update(*, by: User | None, claim: Claim, today: dt.date | None = None,
         after = {f: _masked(f, getattr(claim, f)) for f in PAYEE_FIELDS}
         audit_record(by=by, action="claim.update", obj=claim, before=before, after=after)
     return claim
+
+
+def claim_delete(*, by: User | None, claim: Claim) -> None:
+    """The enterprise discards a draft it never submitted (nothing of it was reviewed)."""
+    require(by, CLAIM, claim.cohort, _("Only the class's enterprise changes its claim."))
+    with transaction.atomic():
+        lock(claim)
+        refuse_if([] if claim.status == S.DRAFT else [NOT_EDITABLE])
+        audit_record(by=by, action="claim.delete", obj=claim, before=_totals(claim))
+        claim.lines.all().delete()
+        claim.delete()
 
 
 def _masked(field: str, value: str) -> str:

@@ -14,7 +14,7 @@ from xuetu.core.models import Notice as UserNotice
 from xuetu.core.problems import Refused
 from xuetu.programmes.choices import CohortStatus
 from xuetu.subsidies.choices import ClaimKind, ClaimStatus, LedgerKind
-from xuetu.subsidies.models import LedgerEntry, RefundObligation, SubsidyGrant
+from xuetu.subsidies.models import Claim, LedgerEntry, RefundObligation, SubsidyGrant
 from xuetu.subsidies.services import claims as svc
 from xuetu.subsidies.tests.factories import (
     AFTER_NOTICE,
@@ -195,3 +195,28 @@ def test_a_second_claim_cannot_pay_the_same_person_again(world):
         svc.claim_approve(by=world.users["bureau"], claim=second, today=AFTER_NOTICE)
     assert "subsidised_meanwhile" in codes(error.value)
     assert SubsidyGrant.objects.filter(id_number=person.id_number).count() == 1
+
+
+def test_a_draft_is_discarded_and_an_unsubmitted_advance_holds_no_settlement_up(world):
+    c = claimable_class(world, status=CohortStatus.IN_TRAINING)
+    advance = svc.claim_create(
+        by=world.users["enterprise"], cohort=c.cohort, kind=ClaimKind.ADVANCE, today=TODAY
+    )
+    c.cohort.status = CohortStatus.COMPLETED
+    c.cohort.save(update_fields=["status"])
+    settlement = svc.claim_create(
+        by=world.users["enterprise"], cohort=c.cohort, kind=ClaimKind.SETTLEMENT, today=TODAY
+    )
+    with pytest.raises(Refused) as error:
+        svc.claim_submit(by=world.users["enterprise"], claim=advance, today=TODAY)
+    assert "class_not_approved" in codes(error.value)
+    svc.claim_delete(by=world.users["enterprise"], claim=advance)
+    assert not Claim.objects.filter(pk=advance.pk).exists()
+    with pytest.raises(Refused) as error:
+        svc.claim_submit(by=world.users["enterprise"], claim=settlement, today=TODAY)
+    assert "payee_missing" in codes(error.value)
+    svc.claim_update(by=world.users["enterprise"], claim=settlement, **PAYEE)
+    svc.claim_submit(by=world.users["enterprise"], claim=settlement, today=TODAY)
+    with pytest.raises(Refused) as error:
+        svc.claim_delete(by=world.users["enterprise"], claim=settlement)
+    assert "claim_not_editable" in codes(error.value)
