@@ -237,7 +237,7 @@ def _clean_payee(payee: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def claim_update(*, by: User | None, claim: Claim, today: dt.date | None = None, **payee: Any):
+def claim_update(*, by: User | None, claim: Claim, **payee: str) -> Claim:
     """The payee account of a draft or returned claim; the lines are recomputed with it."""
     require(by, CLAIM, claim.cohort, _("Only the class's enterprise changes its claim."))
     unknown = set(payee) - set(PAYEE_FIELDS)
