@@ -50,9 +50,9 @@ CHECK_NAMES = {
 
 # Claims (issue 10, items 3–7) ----------------------------------------------------------------
 class ClaimKind(models.TextChoices):
-    ADVANCE = "advance", _("Advance (预支)")
-    SETTLEMENT = "settlement", _("Settlement (结算)")
-    SUPPLEMENTARY = "supplementary", _("Supplementary settlement (补充结算)")
+    ADVANCE = "advance", _("Advance")
+    SETTLEMENT = "settlement", _("Settlement")
+    SUPPLEMENTARY = "supplementary", _("Supplementary settlement")
 
 
 class ClaimStatus(models.TextChoices):
