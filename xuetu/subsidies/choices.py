@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuetu.core.transitions import Flow
 
@@ -100,14 +101,14 @@ class LedgerKind(models.TextChoices):
 
 
 class RefundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("refund", "Open")
     REPAID = "repaid", _("Repaid")
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    UPHELD = "upheld", _("Upheld")
-    DISMISSED = "dismissed", _("Dismissed")
+    OPEN = "open", pgettext_lazy("objection", "Open")
+    UPHELD = "upheld", pgettext_lazy("objection", "Upheld")
+    DISMISSED = "dismissed", pgettext_lazy("objection", "Dismissed")
 
 
 class GrantSource(models.TextChoices):
