@@ -220,3 +220,28 @@ def test_a_draft_is_discarded_and_an_unsubmitted_advance_holds_no_settlement_up(
     with pytest.raises(Refused) as error:
         svc.claim_delete(by=world.users["enterprise"], claim=settlement)
     assert "claim_not_editable" in codes(error.value)
+
+
+def test_money_is_decimal_end_to_end_and_a_float_never_reaches_a_money_field(world):
+    from django.db import transaction
+
+    from xuetu.subsidies.models import ClaimLine
+    from xuetu.subsidies.money import MoneyField
+
+    c = claimable_class(world)
+    claim = svc.claim_create(
+        by=world.users["enterprise"],
+        cohort=c.cohort,
+        kind=ClaimKind.SETTLEMENT,
+        today=TODAY,
+        **PAYEE,
+    )
+    pay(world, claim)
+    for model in (type(claim), ClaimLine, LedgerEntry, SubsidyGrant):
+        money = [f.name for f in model._meta.fields if isinstance(f, MoneyField)]
+        assert money, model
+        for row in model.objects.all():
+            for name in money:
+                assert isinstance(getattr(row, name), Decimal), (model, name)
+    with pytest.raises(TypeError), transaction.atomic():
+        LedgerEntry.objects.create(kind="reversal", claim=claim, amount=-0.1, on=TODAY)
