@@ -519,7 +519,7 @@ class BudgetList(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["rows"] = [budgets.figures(b) for b in context["object_list"]]
+        context["rows"] = [(b, budgets.figures(b)) for b in context["object_list"]]
         return context
 
 
