@@ -316,3 +316,42 @@ def test_a_reviewer_decides_a_line_at_review_with_a_reason(world, claimed):
     assert done.status_code == 302 and done["Location"] == claimed.get_absolute_url()
     line.refresh_from_db()
     assert line.decision == "pay"
+
+
+def test_the_claims_list_and_a_claim_page_run_the_same_queries_for_more_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counted(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert world.client("bureau").get(url).status_code == 200
+        return len(queries)
+
+    small = claimable_class(world, levels=(3,), withdrawn=0)
+    one = svc.claim_create(
+        by=world.users["enterprise"], cohort=small.cohort, kind=ClaimKind.SETTLEMENT, today=TODAY
+    )
+    few_list, few_page = counted("/subsidies/claims/"), counted(one.get_absolute_url())
+    big = claimable_class(world, levels=(3, 4, 3, None, 4), withdrawn=2)
+    many = svc.claim_create(
+        by=world.users["enterprise"], cohort=big.cohort, kind=ClaimKind.SETTLEMENT, today=TODAY
+    )
+    assert counted("/subsidies/claims/") == few_list
+    assert counted(many.get_absolute_url()) == few_page
+
+
+def test_a_district_reviewer_never_reaches_another_districts_claim(world):
+    c = claimable_class(world, enterprise=world.enterprise2, levels=(3,), withdrawn=0)
+    claim = svc.claim_create(
+        by=world.users["enterprise2"],
+        cohort=c.cohort,
+        kind=ClaimKind.SETTLEMENT,
+        today=TODAY,
+        **PAYEE,
+    )
+    svc.claim_submit(by=world.users["enterprise2"], claim=claim, today=TODAY)
+    district = world.client("district")
+    assert district.get(claim.get_absolute_url()).status_code == 404
+    assert confirm(district, claim.get_absolute_url() + "review/").status_code == 404
+    assert claim.get_absolute_url() not in district.get("/subsidies/claims/").content.decode()
+    assert world.client("enterprise").get(claim.get_absolute_url()).status_code == 404
