@@ -13,8 +13,10 @@ class SubsidiesConfig(AppConfig):
             access,
             audit_labels,
             notices,  # noqa: F401  (its notice kinds, registered)
+            site,
         )
 
         access.register()
         register_public_urls("notices:list", "notices:detail")
         audit_labels.register()
+        site.register()

@@ -53,6 +53,8 @@ OTHER_ROUTES = {
     "activate": "public: a person's one-time activation code (throttled per address)",
     "training:my_hours": "one's own hours, and one's apprentices' to confirm (Hours' table)",
     "training:confirm_all": "confirms what the Hours table lets one confirm (a POST)",
+    "notices:list": "public: the subsidy notices on display (masked names, no ID numbers)",
+    "notices:detail": "public: one subsidy notice (masked names, no ID numbers)",
 }
 # Pages for the city bureau alone: every other persona is refused.
 CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}
@@ -86,7 +88,15 @@ def objects(world) -> dict[str, models.Model]:
         "certification.certificate": certificate_of(world, programme),
         **training_objects(programme),
         "subsidies.subsidypolicy": subsidy_policy(),
+        **subsidy_objects(world),
     }
+
+
+def subsidy_objects(world) -> dict[str, models.Model]:
+    """A paid advance, a settlement with its refund obligation, its notice and an objection."""
+    from xuetu.subsidies.tests.factories_pages import owned_subsidy_objects
+
+    return owned_subsidy_objects(world)
 
 
 def subsidy_policy() -> models.Model:

@@ -121,3 +121,40 @@ def test_an_enterprise_clerk_reads_an_import_report_on_a_phone(browser, demo, la
     page.wait_for_selector("#job-progress:not([hx-get])", timeout=30_000)
     looks_right_on_a_phone(page, "import-report", language)
     context.close()
+
+
+@pytest.fixture
+def claims_site(live_server, world):
+    """A settlement with its lines, refund obligation and notice (subsidies' shared objects)."""
+    from xuetu.subsidies.tests.factories_pages import owned_subsidy_objects
+
+    return live_server.url, owned_subsidy_objects(world)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_reviewer_reads_a_subsidy_claim_and_its_lists_on_a_phone(
+    browser, claims_site, language, world
+):
+    from xuetu.testing import PASSWORD
+
+    base, objects = claims_site
+    claim, refund = objects["subsidies.claim"], objects["subsidies.refundobligation"]
+    context = browser.new_context(viewport=PHONE, locale=LANGUAGES[language])
+    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", "bureau")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(f"{base}/")
+    for name, path in [
+        ("claim", claim.get_absolute_url()),
+        ("claim-list", "/subsidies/claims/"),
+        ("refund", refund.get_absolute_url()),
+        ("refund-list", "/subsidies/refunds/"),
+        ("budget-list", "/subsidies/budgets/"),
+        ("ledger", "/subsidies/ledger/"),
+    ]:
+        page.goto(f"{base}{path}")
+        looks_right_on_a_phone(page, f"subsidy-{name}", language)
+    context.close()

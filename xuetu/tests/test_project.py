@@ -63,4 +63,6 @@ def test_each_app_declared_the_routes_it_serves_without_signing_in():
         "public:verify",
         "public:verify_number",
         "healthz",
+        "notices:list",
+        "notices:detail",
     }

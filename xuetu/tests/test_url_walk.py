@@ -67,6 +67,7 @@ def owned(world):
 
     user = world.users["enterprise"]
     from xuetu.certification.tests.factories import make_certificate
+    from xuetu.subsidies.tests.factories_pages import owned_subsidy_objects
     from xuetu.training.tests.factories import owned_training_objects
 
     job = job_create(by=user, kind="export", params={"list": "person"})
@@ -79,6 +80,7 @@ def owned(world):
         **owned_programme_objects(programme),
         "certification.certificate": make_certificate(world, programme, scan=True),
         **owned_training_objects(programme),
+        **owned_subsidy_objects(world),
     }
 
 
