@@ -55,7 +55,12 @@ OTHER_ROUTES = {
     "training:confirm_all": "confirms what the Hours table lets one confirm (a POST)",
 }
 # Pages for the city bureau alone: every other persona is refused.
-CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}
+CITY_ROUTES = {
+    "core:audit_list",
+    "accounts:token_list",
+    "accounts:lockout_list",
+    "subsidies:finance_export",
+}
 FUNCTION_ROUTES = {"core:job_detail": ("core.job", VIEW), "core:job_download": ("core.job", VIEW)}
 API_ACCESS = {"retrieve": VIEW, "update": CHANGE, "partial_update": CHANGE}
 
