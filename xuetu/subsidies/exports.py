@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -69,6 +70,18 @@ class NoticeView:
     @property
     def status_label(self) -> str:
         return status_labels()[self.status]
+
+    @property
+    def url(self) -> str:
+        return self.notice.get_absolute_url()
+
+    @property
+    def pdf_url(self) -> str:
+        return reverse("notices:pdf", args=[self.notice.pk])
+
+    @property
+    def xlsx_url(self) -> str:
+        return reverse("notices:xlsx", args=[self.notice.pk])
 
     @property
     def running(self) -> bool:

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -135,6 +136,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if _count_objection(request) > OBJECTION_LIMIT:
             logger.warning("objection refused (429): too many from %s", client_ip(request))
             context = {"view": view, "limited": True, "minutes": OBJECTION_WINDOW // 60}
+            context["list_url"] = reverse("notices:list")
             return render(request, "public/notice_detail.html", context, status=429)
         if form.is_valid():
             try:
@@ -150,7 +152,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect(view.notice.get_absolute_url())
-    return render(request, "public/notice_detail.html", {"view": view, "form": form})
+    context = {"view": view, "form": form, "list_url": reverse("notices:list")}
+    return render(request, "public/notice_detail.html", context)
 
 
 @login_not_required
