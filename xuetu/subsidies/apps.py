@@ -17,6 +17,6 @@ class SubsidiesConfig(AppConfig):
         )
 
         access.register()
-        register_public_urls("notices:list", "notices:detail")
+        register_public_urls("notices:list", "notices:detail", "notices:pdf", "notices:xlsx")
         audit_labels.register()
         site.register()

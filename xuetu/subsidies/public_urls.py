@@ -1,4 +1,5 @@
-"""Public notices of subsidy claims: /public/notices/ and /public/notices/<id>/ (no login)."""
+"""Public notices of subsidy claims: /public/notices/, /public/notices/<id>/ with its objection
+form, and the notice as PDF and Excel (no login)."""
 
 from django.urls import path
 
@@ -9,4 +10,6 @@ app_name = "notices"
 urlpatterns = [
     path("", views_public.notice_list, name="list"),
     path("<id:pk>/", views_public.notice_detail, name="detail"),
+    path("<id:pk>/pdf/", views_public.notice_pdf, name="pdf"),
+    path("<id:pk>/xlsx/", views_public.notice_xlsx, name="xlsx"),
 ]

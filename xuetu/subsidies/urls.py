@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xuetu.core.urls import actions  # and the <id:…> converter
-from xuetu.subsidies import views
+from xuetu.subsidies import views, views_exports
 
 app_name = "subsidies"
 
@@ -36,5 +36,7 @@ urlpatterns = [
     path("budgets/<id:pk>/", views.BudgetDetail.as_view(), name="budget_detail"),
     path("ledger/", views.LedgerList.as_view(), name="ledger_list"),
     # exports (notices helper)
+    path("claims/<id:pk>/pdf/", views_exports.ClaimPdf.as_view(), name="claim_pdf"),
+    path("finance/export.xlsx", views_exports.FinanceExport.as_view(), name="finance_export"),
     # history and jobs (history helper)
 ]

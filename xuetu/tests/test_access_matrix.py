@@ -57,7 +57,12 @@ OTHER_ROUTES = {
     "notices:detail": "public: one subsidy notice (masked names, no ID numbers)",
 }
 # Pages for the city bureau alone: every other persona is refused.
-CITY_ROUTES = {"core:audit_list", "accounts:token_list", "accounts:lockout_list"}
+CITY_ROUTES = {
+    "core:audit_list",
+    "accounts:token_list",
+    "accounts:lockout_list",
+    "subsidies:finance_export",
+}
 FUNCTION_ROUTES = {"core:job_detail": ("core.job", VIEW), "core:job_download": ("core.job", VIEW)}
 API_ACCESS = {"retrieve": VIEW, "update": CHANGE, "partial_update": CHANGE}
 
