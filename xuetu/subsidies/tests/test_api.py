@@ -312,8 +312,14 @@ def test_budgets_with_their_figures_set_by_the_city(world, clock):
         "34000.00",
         "9966000.00",
     )
-    floated = api.post("/api/v1/budgets/", {"year": 2027, "amount": 100.1}, format="json")
-    assert floated.status_code == 400 and "amount" in body(floated)
+    floated = api.post(
+        "/api/v1/budgets/",
+        {"year": 2027, "amount": 100.1},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert floated.status_code == 400 and "浮点数" in body(floated)["amount"][0]
+    assert not Budget.objects.filter(year=2027).exists()
     negative = api.post("/api/v1/budgets/", {"year": 2027, "amount": "-1.00"}, format="json")
     assert negative.status_code == 400 and "amount" in body(negative)
     assert api.post("/api/v1/budgets/", {"year": 9999, "amount": "1.00"}).status_code == 400
