@@ -238,6 +238,12 @@ class ClaimLineSerializer(serializers.ModelSerializer):
         ]
 
 
+# Approving and paying are the city bureau's alone: no row of the claims' access table gives
+# them to anyone (the city reaches everything), so the lookup answers 403 to every other role
+# that sees the claim, before the service's own check.
+APPROVE, PAY = "approve", "pay"
+
+
 class ClaimViewSet(ScopedViewSet):
     """Subsidy claims of the classes the user reaches: newest first. An enterprise creates one
     for its class (computed at once) and may change its payee while it is a draft or returned;
@@ -294,12 +300,12 @@ class ClaimViewSet(ScopedViewSet):
     approve = transition_action(
         services.claim_approve,
         summary="Approve the claim after its notice (the city bureau).",
-        access=REVIEW,
+        access=APPROVE,
     )
     pay = transition_action(
         services.claim_pay,
         summary="Pay the approved claim: one ledger payment (the city bureau).",
-        access=REVIEW,
+        access=PAY,
     )
     return_claim = transition_action(
         services.claim_return,
