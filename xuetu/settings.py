@@ -300,6 +300,12 @@ SPECTACULAR_SETTINGS = {
         "BlockPlaceEnum": "xuetu.training.choices.BlockPlace",
         "SkillLevelEnum": "xuetu.registry.choices.SkillLevel",
         "CertificateTypeEnum": "xuetu.registry.choices.CertificateType",
+        "ClaimKindEnum": "xuetu.subsidies.choices.ClaimKind",
+        "ClaimStatusEnum": "xuetu.subsidies.choices.ClaimStatus",
+        "CheckResultEnum": "xuetu.subsidies.choices.CheckResult",
+        "LineDecisionEnum": "xuetu.subsidies.choices.LineDecision",
+        "LedgerKindEnum": "xuetu.subsidies.choices.LedgerKind",
+        "RefundStatusEnum": "xuetu.subsidies.choices.RefundStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -62,3 +62,6 @@ class PolicyViewSet(ScopedReadOnlyViewSet):
 
 def register(router: BaseRouter) -> None:
     router.register("policies", PolicyViewSet, basename="subsidypolicy")
+    from xuetu.subsidies import api_claims  # claims, lines, refunds, budgets, the ledger
+
+    api_claims.register(router)

@@ -108,6 +108,9 @@ def writer(world):
     programme = build_programme(world)
     make_certificate(world, programme)
     owned_training_objects(programme)
+    from xuetu.subsidies.tests.factories_api import subsidy_objects
+
+    subsidy_objects(world)  # a claim, a line, a refund, a budget and a ledger entry
     return world.api("bureau")
 
 

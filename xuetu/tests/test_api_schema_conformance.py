@@ -52,6 +52,9 @@ def programme(world):
     from xuetu.subsidies.tests.factories_subrules import make_policy
 
     make_policy()  # the city's subsidy policy with its standards
+    from xuetu.subsidies.tests.factories_api import subsidy_objects
+
+    subsidy_objects(world)  # claims (advance paid, settlement approved), lines, refund, ledger
     cluster = IndustryCluster.objects.create(code="auto", name="汽车集群", name_en="Automotive")
     IndustryChain.objects.create(code="ev", name="新能源汽车", name_en="EVs", cluster=cluster)
     leaver = make_enrollment(
