@@ -13,8 +13,12 @@ class SubsidiesConfig(AppConfig):
             access,
             audit_labels,
             notices,  # noqa: F401  (its notice kinds, registered)
+            notices_jobs,  # noqa: F401  (the jobs' notice kinds)
+            providers,
+            tasks,  # noqa: F401  (the history import and settlement jobs)
         )
 
         access.register()
         register_public_urls("notices:list", "notices:detail")
         audit_labels.register()
+        providers.register()

@@ -268,9 +268,8 @@ def compute(claim: Claim, *, today: dt.date) -> None:
     per enrollment ever on the class; a supplementary claim one per apprentice entitled since
     the settlement. Decisions already taken on lines at `review` are kept."""
     claim_date = claim.claim_date or today
-    policy = gather.claim_policy_facts(claim)
     if claim.kind == ClaimKind.ADVANCE:
-        claim.entitled = advance_amount(claim, policy)
+        claim.entitled = advance_amount(claim, gather.claim_policy_facts(claim))
         claim.advanced = ZERO
         claim.payable = claim.entitled
         claim.save(update_fields=["entitled", "advanced", "payable"])
@@ -282,6 +281,21 @@ def compute(claim: Claim, *, today: dt.date) -> None:
         )
     }
     ClaimLine.objects.filter(claim=claim).delete()
+    for lines in computed_lines(claim, claim_date=claim_date):
+        for line in lines:
+            kept = decisions.get(line.enrollment_id)
+            if kept is not None and line.result == CheckResult.REVIEW:
+                line.decision, line.decision_reason = kept.decision, kept.decision_reason
+                line.decided_by_id, line.decided_at = kept.decided_by_id, kept.decided_at
+        ClaimLine.objects.bulk_create(lines, batch_size=gather.BATCH)
+    set_totals(claim)
+
+
+def computed_lines(claim: Claim, *, claim_date: dt.date) -> Iterable[list[ClaimLine]]:
+    """The claim's lines as the stored evidence and the claim's policy version give them on
+    `claim_date`, unsaved, one batch at a time: reads and rules only, nothing written (so
+    `manage.py recompute_claim --check` compares them with the stored lines)."""
+    policy = gather.claim_policy_facts(claim)
     enrollments = list(gather.roster_of(claim.cohort))
     if claim.kind == ClaimKind.SUPPLEMENTARY:
         already = already_paid_enrollments(claim.cohort, exclude=claim.pk)
@@ -295,13 +309,7 @@ def compute(claim: Claim, *, today: dt.date) -> None:
         lines = build_lines(claim, batch, outcomes, batch_facts)
         if claim.kind == ClaimKind.SUPPLEMENTARY:
             lines = [ln for ln in lines if ln.result != CheckResult.FAIL and ln.amount > 0]
-        for line in lines:
-            kept = decisions.get(line.enrollment_id)
-            if kept is not None and line.result == CheckResult.REVIEW:
-                line.decision, line.decision_reason = kept.decision, kept.decision_reason
-                line.decided_by_id, line.decided_at = kept.decided_by_id, kept.decided_at
-        ClaimLine.objects.bulk_create(lines, batch_size=gather.BATCH)
-    set_totals(claim)
+        yield lines
 
 
 def advance_amount(claim: Claim, policy: rules.PolicyFacts) -> Decimal:
