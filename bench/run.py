@@ -43,7 +43,7 @@ from suite.config import (
     log,
 )
 
-ONLY = ("roster_import_20k", "register_30", "hours_list_2m")
+ONLY = ("roster_import_20k", "register_30", "hours_list_2m", "settlement_20k")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -135,6 +135,10 @@ def run_benchmark(bench: Any, volumes: Volumes) -> None:
         measure_big_import(
             bench, data, volumes.big_import_rows, bench.args.big_reps, profile=bench.args.profile
         )
+    if only in (None, "settlement_20k"):
+        from suite.settlement import measure_settlement
+
+        measure_settlement(bench, data, volumes.settlement_rows)
 
 
 def measure_all(bench: Any, data: Any, volumes: Volumes) -> None:

@@ -17,6 +17,8 @@ AUDIT_EVENTS = 50_000
 ROSTER = 40  # one class: the detail page and the filing form (not scaled)
 BASELINE = 10  # "10 rows": the size whose query counts the full size must match
 BIG_IMPORT_ROWS = 20_000  # roster_import_20k (scaled too, for a quick look)
+SETTLEMENT_ROWS = 20_000  # settlement_20k (scaled too)
+SETTLEMENT_TARGET_S = 10.0
 
 # The table's order (the audit log is measured before the real import adds to it).
 ORDER = [
@@ -38,6 +40,7 @@ ORDER = [
     "audit_first",
     "audit_middle",
     "roster_import_20k",
+    "settlement_20k",
 ]
 
 PAGE_TARGET_MS = 300.0
@@ -64,6 +67,7 @@ class Volumes:
     import_rows: int
     audit_events: int
     big_import_rows: int
+    settlement_rows: int = SETTLEMENT_ROWS
     roster: int = ROSTER
 
     @classmethod
@@ -77,4 +81,5 @@ class Volumes:
             import_rows=min(2_000, max(BASELINE, round(IMPORT_ROWS * scale))),
             audit_events=max(BASELINE, round(AUDIT_EVENTS * scale)),
             big_import_rows=max(100, round(BIG_IMPORT_ROWS * scale)),
+            settlement_rows=max(100, round(SETTLEMENT_ROWS * scale)),
         )

@@ -13,6 +13,7 @@ from suite.config import (
     FILING_PDF_TARGET_MS,
     IMPORT_TARGET_ROWS_PER_S,
     PAGE_TARGET_MS,
+    SETTLEMENT_TARGET_S,
     TIME_TARGETS_MS,
     Volumes,
     log,
@@ -39,6 +40,9 @@ class Scenario:
     def time_target(self) -> tuple[str, bool | None]:
         if self.full is None:
             return "", None
+        if self.key == "settlement_20k":
+            target = SETTLEMENT_TARGET_S * 1000
+            return f"<= {SETTLEMENT_TARGET_S:.0f} s", self.full.median_ms <= target
         if self.key in TIME_TARGETS_MS:
             target = TIME_TARGETS_MS[self.key]
             return f"<= {target:.0f} ms", self.full.median_ms <= target
@@ -58,11 +62,15 @@ class Scenario:
     def passes(self) -> list[bool | None]:
         """Every target's mark: the time, the queries, and any other (memory, ratio)."""
         marks = [self.time_target()[1], self.query_target()[1]]
-        return marks + [v for k, v in self.extra.items() if k.endswith("_pass")]
+        extra = [v for k, v in self.extra.items() if k.endswith("_pass") and k != "per_batch_pass"]
+        return marks + extra
 
     def query_target(self) -> tuple[str, bool | None]:
         if self.small is None or self.full is None:
             return "", None
+        if "per_batch_pass" in self.extra:  # a fixed set of queries per batch (settlement)
+            per = self.extra["queries_per_batch"]
+            return f"10 rows + {per}/batch", self.extra["per_batch_pass"]
         # The import too: it checks the whole file in a fixed number of queries.
         return "= at 10 rows", self.full.queries == self.small.queries
 

@@ -13,10 +13,14 @@ class SubsidiesConfig(AppConfig):
             access,
             audit_labels,
             notices,  # noqa: F401  (its notice kinds, registered)
+            notices_jobs,  # noqa: F401  (the jobs' notice kinds)
+            providers,
             site,
+            tasks,  # noqa: F401  (the history import and settlement jobs)
         )
 
         access.register()
         register_public_urls("notices:list", "notices:detail", "notices:pdf", "notices:xlsx")
         audit_labels.register()
         site.register()
+        providers.register()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xuetu.core.urls import actions  # and the <id:…> converter
-from xuetu.subsidies import views, views_exports
+from xuetu.subsidies import views, views_exports, views_history
 
 app_name = "subsidies"
 
@@ -35,8 +35,14 @@ urlpatterns = [
     path("budgets/new/", views.BudgetSet.as_view(), name="budget_create"),
     path("budgets/<id:pk>/", views.BudgetDetail.as_view(), name="budget_detail"),
     path("ledger/", views.LedgerList.as_view(), name="ledger_list"),
-    # exports (notices helper)
+    # exports
     path("claims/<id:pk>/pdf/", views_exports.ClaimPdf.as_view(), name="claim_pdf"),
     path("finance/export.xlsx", views_exports.FinanceExport.as_view(), name="finance_export"),
-    # history and jobs (history helper)
+    # history and the yearly settlement
+    path("grants/", views_history.GrantList.as_view(), name="grant_list"),
+    path("grants/import/", views_history.HistoryImport.as_view(), name="history_import"),
+    path(
+        "grants/import/template/", views_history.HistoryTemplate.as_view(), name="history_template"
+    ),
+    path("settlements/year/", views_history.SettlementStart.as_view(), name="settle_year"),
 ]

@@ -18,14 +18,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import User
 from xuetu.core.access import require, scope_for
 from xuetu.core.audit import audit_record
 from xuetu.core.dates import add_months
+from xuetu.core.imports import Maker, insert_objects
 from xuetu.core.notices import notify, notify_organisations
-from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if
+from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if, say
 from xuetu.core.services import lock
 from xuetu.core.transitions import transition
 from xuetu.core.verify import mask_name
@@ -284,20 +286,47 @@ def compute(claim: Claim, *, today: dt.date) -> None:
     per enrollment ever on the class; a supplementary claim one per apprentice entitled since
     the settlement. Decisions already taken on lines at `review` are kept."""
     claim_date = claim.claim_date or today
-    policy = gather.claim_policy_facts(claim)
     if claim.kind == ClaimKind.ADVANCE:
-        claim.entitled = advance_amount(claim, policy)
+        claim.entitled = advance_amount(claim, gather.claim_policy_facts(claim))
         claim.advanced = ZERO
         claim.payable = claim.entitled
         claim.save(update_fields=["entitled", "advanced", "payable"])
         return
     decisions = {
         line.enrollment_id: line
-        for line in claim.lines.exclude(decision="").only(
-            "enrollment_id", "decision", "decision_reason", "decided_by", "decided_at"
-        )
+        for line in ClaimLine.objects.filter(claim=claim)
+        .exclude(decision="")
+        .only("enrollment_id", "decision", "decision_reason", "decided_by", "decided_at")
     }
-    ClaimLine.objects.filter(claim=claim).delete()
+    _delete_lines(claim)
+    for lines in computed_lines(claim, claim_date=claim_date):
+        for line in lines:
+            kept = decisions.get(line.enrollment_id)
+            if kept is not None and line.result == CheckResult.REVIEW:
+                line.decision, line.decision_reason = kept.decision, kept.decision_reason
+                line.decided_by_id, line.decided_at = kept.decided_by_id, kept.decided_at
+        # One insert per batch (executemany, or COPY on PostgreSQL): bulk_create would split
+        # a batch by the database's parameter limit and compile every value.
+        insert_objects(lines, key="enrollment_id", within={"claim_id": claim.pk})
+    set_totals(claim)
+
+
+def _delete_lines(claim: Claim) -> None:
+    """The claim's lines, in one DELETE: a line a grant was written for is protected, and
+    then the ordinary delete refuses as it always did (a claim past approval is never
+    recomputed)."""
+    lines = ClaimLine.objects.filter(claim=claim)
+    if SubsidyGrant.objects.filter(line__claim=claim).exists():
+        lines.delete()
+        return
+    lines._raw_delete(lines.db)
+
+
+def computed_lines(claim: Claim, *, claim_date: dt.date) -> Iterable[list[ClaimLine]]:
+    """The claim's lines as the stored evidence and the claim's policy version give them on
+    `claim_date`, unsaved, one batch at a time: reads and rules only, nothing written (so
+    `manage.py recompute_claim --check` compares them with the stored lines)."""
+    policy = gather.claim_policy_facts(claim)
     enrollments = list(gather.roster_of(claim.cohort))
     if claim.kind == ClaimKind.SUPPLEMENTARY:
         already = already_paid_enrollments(claim.cohort, exclude=claim.pk)
@@ -311,13 +340,7 @@ def compute(claim: Claim, *, today: dt.date) -> None:
         lines = build_lines(claim, batch, outcomes, batch_facts)
         if claim.kind == ClaimKind.SUPPLEMENTARY:
             lines = [ln for ln in lines if ln.result != CheckResult.FAIL and ln.amount > 0]
-        for line in lines:
-            kept = decisions.get(line.enrollment_id)
-            if kept is not None and line.result == CheckResult.REVIEW:
-                line.decision, line.decision_reason = kept.decision, kept.decision_reason
-                line.decided_by_id, line.decided_at = kept.decided_by_id, kept.decided_at
-        ClaimLine.objects.bulk_create(lines, batch_size=gather.BATCH)
-    set_totals(claim)
+        yield lines
 
 
 def advance_amount(claim: Claim, policy: rules.PolicyFacts) -> Decimal:
@@ -338,21 +361,24 @@ def build_lines(
     facts: list[rules.EnrollmentFacts],
 ) -> list[ClaimLine]:
     """Unsaved lines, each check's message and the explanation in both languages (rendered
-    once per language for the whole batch)."""
+    once per language for the whole batch, each distinct message once)."""
     enrollments = list(enrollments)
     rendered: dict[str, list[tuple[list[str], str]]] = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):
+            render = Renderer()
             rendered[language] = [
-                ([str(c.message) for c in o.checks], str(o.line.explanation)) for o in outcomes
+                ([render(c.message) for c in o.checks], render(o.line.explanation))
+                for o in outcomes
             ]
+    make = Maker(ClaimLine, cached=("claim", "enrollment"))
     lines = []
     for index, (enrollment, outcome) in enumerate(zip(enrollments, outcomes, strict=True)):
         zh_messages, zh_explanation = rendered["zh-hans"][index]
         en_messages, en_explanation = rendered["en"][index]
         line = outcome.line
         lines.append(
-            ClaimLine(
+            make(
                 claim=claim,
                 enrollment=enrollment,
                 person_id=enrollment.person_id,
@@ -376,6 +402,58 @@ def build_lines(
             )
         )
     return lines
+
+
+# The lazy type `say(message, **params)` makes (core.problems): each `lazy()` is a class.
+_SAY = type(say("%s"))
+
+
+class Renderer:
+    """Lazy messages as `str()` renders them in the active language, each distinct message
+    (the same lazy function on the same arguments) rendered once: 20,000 lines share a few
+    dozen messages, and a `say()` message's parts are shared even when its parameters
+    differ. The result is the text `str()` gives, character for character."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Any, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        if not isinstance(value, Promise):
+            return str(value)
+        try:
+            key = _message_key(value)
+            found = self.memo.get(key)
+        except (TypeError, AttributeError):  # not a key: rendered as it is
+            return str(value)
+        if found is None:
+            found = self.memo[key] = self._render(value)
+        return found
+
+    def _render(self, value: Any) -> str:
+        call: Any = value
+        if type(value) is _SAY and not call._kw and isinstance(call._args[1], dict):
+            message, params = call._args
+            values = {k: self(v) if isinstance(v, Promise) else v for k, v in params.items()}
+            return self(message) % values
+        return str(value)
+
+
+def _message_key(value: Any) -> Any:
+    # A lazy proxy keeps the call's arguments as `_args` and `_kw`; its class is the function.
+    if isinstance(value, Promise):
+        args = tuple(map(_message_key, value._args))  # type: ignore[attr-defined]
+        kw = value._kw  # type: ignore[attr-defined]
+        if kw:
+            return (type(value), args, tuple(sorted((k, _message_key(v)) for k, v in kw.items())))
+        return (type(value), args)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, _message_key(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(map(_message_key, value)))
+    # Decimal("6000") == Decimal("6000.00"), yet they read differently: the text is the key.
+    return (type(value), str(value))
 
 
 def already_paid_enrollments(cohort: Cohort, *, exclude: int | None = None) -> set[int]:
@@ -406,7 +484,9 @@ def set_totals(claim: Claim) -> None:
     if claim.kind == ClaimKind.ADVANCE:
         return
     entitled = ZERO
-    for line in claim.lines.only("result", "decision", "amount"):
+    # Not through `claim.lines`: lines read with deferred fields from the claim's related
+    # manager would each fetch their claim_id again, one query per line.
+    for line in ClaimLine.objects.filter(claim=claim).only("result", "decision", "amount"):
         entitled += line.due
     claim.entitled = entitled
     claim.advanced = paid_advance(claim.cohort) if claim.kind == ClaimKind.SETTLEMENT else ZERO
