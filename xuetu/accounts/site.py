@@ -20,7 +20,7 @@ def register() -> None:
     )
     register_public_urls("accounts:login", "activate")
     site.register_home_panel("accounts/_home_welcome.html", order=10, context=welcome)
-    site.register_menu_group(SECURITY, _("Sign-in and tokens"), order=120)
+    site.register_menu_group(SECURITY, _("Sign-in and tokens"), order=120, in_user_menu=True)
     site.register_menu(_("My API token"), "accounts:token", order=1, group=SECURITY)
     site.register_menu(
         _("Sign-in locks"), "accounts:lockout_list", order=2, group=SECURITY, visible=site.city

@@ -15,7 +15,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav": []}
     nav, groups = site.menu(request)
-    return {"nav": nav, "nav_groups": groups, "scope": scope_for(user)}
+    return {
+        "nav": nav,
+        "nav_groups": [g for g in groups if not g.in_user_menu],
+        "user_menu_groups": [g for g in groups if g.in_user_menu],
+        "scope": scope_for(user),
+    }
 
 
 def unread_notices(request: HttpRequest) -> int:

@@ -66,6 +66,7 @@ class MenuGroup:
     name: str
     label: Label
     order: int
+    in_user_menu: bool = False  # under the user's own menu (their account), not on the bar
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class NavItem(NamedTuple):
 class NavGroup(NamedTuple):
     label: Label
     items: list[NavItem]
+    in_user_menu: bool = False
 
 
 class Panel(NamedTuple):
@@ -119,8 +121,12 @@ class Site:
     ) -> None:
         self._entries[url_name] = MenuEntry(label, url_name, order, group, visible, badge)
 
-    def register_menu_group(self, name: str, label: Label, *, order: int) -> None:
-        self._groups[name] = MenuGroup(name, label, order)
+    def register_menu_group(
+        self, name: str, label: Label, *, order: int, in_user_menu: bool = False
+    ) -> None:
+        """A drop-down of entries on the bar, or a section of the user's own menu (what
+        concerns their account: the bar keeps its room for the work)."""
+        self._groups[name] = MenuGroup(name, label, order, in_user_menu)
 
     def register_home_panel(
         self,
@@ -143,7 +149,7 @@ class Site:
         for group in sorted(self._groups.values(), key=lambda g: g.order):
             items = [_item(e, request) for e in shown if e.group == group.name]
             if items:
-                groups.append(NavGroup(group.label, items))
+                groups.append(NavGroup(group.label, items, group.in_user_menu))
         return bar, groups
 
     def home_panels(self, request: HttpRequest) -> list[Panel]:

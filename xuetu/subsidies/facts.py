@@ -76,13 +76,14 @@ def enrollment_facts(
     *,
     claim_date: dt.date,
     programme: ProgrammePolicy,
+    as_of: dt.datetime | None = None,
 ) -> list[rules.EnrollmentFacts]:
     """The facts of a batch of enrollments of `claim`'s class, in four queries."""
     cohort = claim.cohort
     ids = [e.pk for e in enrollments]
     people = [e.person for e in enrollments]
     certificates = _certificates(p.pk for p in people)
-    prior = _prior_payments({p.id_number for p in people}, exclude_claim=claim.pk)
+    prior = _prior_payments({p.id_number for p in people}, exclude_claim=claim.pk, as_of=as_of)
     confirmed, disputes = _hours(ids)
     joined = _substitution_days(ids)
     months = planned_months(cohort)
@@ -155,13 +156,16 @@ def _certificates(person_ids: Iterable[int]) -> dict[int, list[rules.Certificate
 
 
 def _prior_payments(
-    id_numbers: set[str], *, exclude_claim: int | None
+    id_numbers: set[str], *, exclude_claim: int | None, as_of: dt.datetime | None = None
 ) -> dict[str, list[rules.PaymentFacts]]:
-    """Earlier subsidies of these people: granted by another claim, or imported history."""
+    """Earlier subsidies of these people: granted by another claim, or imported history
+    (those recorded by `as_of`, when a recomputation reproduces lines computed then)."""
     by_number: dict[str, list[rules.PaymentFacts]] = defaultdict(list)
     rows = SubsidyGrant.objects.filter(id_number__in=id_numbers)
     if exclude_claim is not None:
         rows = rows.exclude(line__claim_id=exclude_claim)
+    if as_of is not None:
+        rows = rows.filter(recorded_at__lte=as_of)
     for number, code, level, year in rows.values_list(
         "id_number", "occupation_code", "level", "year"
     ):

@@ -226,6 +226,12 @@ class Claim(HasPage, models.Model):
     entitled = MoneyField(_("entitled"), default=ZERO)
     advanced = MoneyField(_("advanced"), default=ZERO)
     payable = MoneyField(_("payable"), default=ZERO)
+    computed_at = models.DateTimeField(
+        _("lines computed at"),
+        null=True,
+        blank=True,
+        help_text=_("A recomputation reads the subsidies granted up to then, no later ones."),
+    )
     claim_date = models.DateField(
         _("claim date"),
         null=True,
@@ -472,6 +478,12 @@ class SubsidyGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.occupation_code} L{self.level} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        # A grant of a claim is on the claim's page; imported history is in the register.
+        if self.line is not None:
+            return reverse("subsidies:claim_detail", args=[self.line.claim_id])
+        return reverse("subsidies:grant_list") + f"?q={self.occupation_code}"
+
 
 class RefundQuerySet(ScopedQuerySet):
     """Who reaches these rows: subsidies.access."""
@@ -630,6 +642,9 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.district or ''}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:budget_detail", args=[self.pk])
 
 
 class NoticeQuerySet(ScopedQuerySet):

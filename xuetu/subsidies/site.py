@@ -18,7 +18,14 @@ from xuetu.programmes.choices import CohortStatus
 from xuetu.programmes.models import Cohort
 from xuetu.subsidies.access import CLAIM, REVIEW
 from xuetu.subsidies.choices import EDITABLE_CLAIM_STATUSES, ClaimKind, ClaimStatus
-from xuetu.subsidies.models import Budget, Claim, LedgerEntry, Notice, RefundObligation
+from xuetu.subsidies.models import (
+    Budget,
+    Claim,
+    LedgerEntry,
+    Notice,
+    RefundObligation,
+    SubsidyGrant,
+)
 from xuetu.subsidies.services.refunds import overdue
 
 S = ClaimStatus
@@ -32,6 +39,10 @@ def register() -> None:
         (_("Refund obligations"), "subsidies:refund_list", RefundObligation),
         (_("Budgets"), "subsidies:budget_list", Budget),
         (_("Ledger"), "subsidies:ledger_list", LedgerEntry),
+        # The register of who was subsidised (ID numbers) and the year's settlement run:
+        # the city's alone (SubsidyGrant's table gives no role a row).
+        (_("Subsidies granted"), "subsidies:grant_list", SubsidyGrant),
+        (_("Compute the settlements of a year"), "subsidies:settle_year", SubsidyGrant),
     ]
     for order, (label, name, model) in enumerate(lists, start=1):
         site.register_menu(label, name, order=order, group="subsidies", visible=site.reaches(model))

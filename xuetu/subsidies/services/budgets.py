@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from xuetu.accounts.models import District, User
 from xuetu.core.access import scope_for
 from xuetu.core.audit import audit_record
-from xuetu.core.problems import Problem, refuse_if, say
+from xuetu.core.problems import CONFLICT, Problem, Refused, refuse_if, say
 from xuetu.subsidies.choices import COMMITTED_CLAIM_STATUSES, LedgerKind
 from xuetu.subsidies.models import Budget, Claim, LedgerEntry
 from xuetu.subsidies.money import ZERO, refuse_float, to_fen
@@ -104,7 +104,10 @@ def budget_set(
         problems.append(Problem("budget_year", _("Give a year between 2000 and 2100."), "year"))
     refuse_if(problems)
     with transaction.atomic():
-        budget = Budget.objects.select_for_update().filter(year=year, district=district).first()
+        # Ordered by pk: the default ordering joins the district, and PostgreSQL locks no row
+        # across an outer join.
+        rows = Budget.objects.select_for_update().filter(year=year, district=district)
+        budget = rows.order_by("pk").first()
         before = None
         if budget is None:
             budget = Budget(year=year, district=district, amount=amount)
@@ -112,7 +115,11 @@ def budget_set(
             before = {"amount": str(budget.amount)}
             budget.amount = amount
         budget.full_clean(validate_constraints=False)
-        budget.save()
+        try:
+            with transaction.atomic():
+                budget.save()
+        except IntegrityError:  # the same year recorded by someone else at the same moment
+            raise Refused([CONFLICT]) from None
         action = "budget.update" if before else "budget.create"
         audit_record(
             by=by,

@@ -299,6 +299,8 @@ def compute(claim: Claim, *, today: dt.date) -> None:
         .only("enrollment_id", "decision", "decision_reason", "decided_by", "decided_at")
     }
     _delete_lines(claim)
+    claim.computed_at = _now()
+    claim.save(update_fields=["computed_at"])
     for lines in computed_lines(claim, claim_date=claim_date):
         for line in lines:
             kept = decisions.get(line.enrollment_id)
@@ -322,10 +324,13 @@ def _delete_lines(claim: Claim) -> None:
     lines._raw_delete(lines.db)
 
 
-def computed_lines(claim: Claim, *, claim_date: dt.date) -> Iterable[list[ClaimLine]]:
+def computed_lines(
+    claim: Claim, *, claim_date: dt.date, as_of: dt.datetime | None = None
+) -> Iterable[list[ClaimLine]]:
     """The claim's lines as the stored evidence and the claim's policy version give them on
     `claim_date`, unsaved, one batch at a time: reads and rules only, nothing written (so
-    `manage.py recompute_claim --check` compares them with the stored lines)."""
+    `manage.py recompute_claim --check` compares them with the stored lines, reading the
+    subsidies granted `as_of` the time the stored lines were computed)."""
     policy = gather.claim_policy_facts(claim)
     enrollments = list(gather.roster_of(claim.cohort))
     if claim.kind == ClaimKind.SUPPLEMENTARY:
@@ -334,7 +339,7 @@ def computed_lines(claim: Claim, *, claim_date: dt.date) -> Iterable[list[ClaimL
     programme = gather.programme_policy_of(claim.cohort)
     for batch in gather.batches(enrollments):
         batch_facts = gather.enrollment_facts(
-            claim, batch, claim_date=claim_date, programme=programme
+            claim, batch, claim_date=claim_date, programme=programme, as_of=as_of
         )
         outcomes = [rules.assess(f, policy) for f in batch_facts]
         lines = build_lines(claim, batch, outcomes, batch_facts)

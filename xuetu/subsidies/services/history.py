@@ -62,7 +62,7 @@ def recompute_differences(claim: Claim) -> list[Difference]:
     else:
         entitled = ZERO
         seen: set[int] = set()
-        for lines in computed_lines(claim, claim_date=claim_date):
+        for lines in computed_lines(claim, claim_date=claim_date, as_of=claim.computed_at):
             for line in lines:
                 seen.add(line.enrollment_id)
                 old = stored.get(line.enrollment_id)

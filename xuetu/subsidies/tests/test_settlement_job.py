@@ -64,7 +64,7 @@ def test_the_enterprise_fills_in_the_payee_and_submits_the_draft(world):
     c = claimable_class(world, levels=(3,), withdrawn=0)
     settle_year(by=None, year=2026, today=TODAY)
     claim = Claim.objects.get(cohort=c.cohort)
-    svc.claim_update(by=world.users["enterprise"], claim=claim, today=TODAY, **PAYEE)
+    svc.claim_update(by=world.users["enterprise"], claim=claim, **PAYEE)
     svc.claim_submit(by=world.users["enterprise"], claim=claim, today=TODAY)
     assert claim.status == ClaimStatus.SUBMITTED
 
