@@ -10,6 +10,7 @@ ACTIONS = {
     "claim.create": _("Subsidy claim drafted"),
     "claim.update": _("Subsidy claim's payee changed"),
     "claim.delete": _("Subsidy claim draft discarded"),
+    "claim.account_exported": _("Payee account exported for the finance bureau"),
     "claim.recompute": _("Subsidy claim recomputed"),
     "claim.submit": _("Subsidy claim submitted"),
     "claim.review": _("Subsidy claim taken under review"),
@@ -57,6 +58,7 @@ FIELDS = {
     "resolution": _("resolution"),
     "year": _("year"),
     "rows": _("rows"),
+    "period": _("period"),
 }
 
 

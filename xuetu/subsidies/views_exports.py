@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from xuetu.core.audit import audit_many
 from xuetu.core.validators import EARLIEST_DATE, LATEST_DATE, validate_entered_date
 from xuetu.core.views import ScopedDownloadView, ScopedMixin, city_only, file_response
 from xuetu.subsidies import exports
@@ -95,6 +96,17 @@ class FinanceExport(ScopedMixin, generic.View):
         start, end = form.period(timezone.localdate())
         entries = exports.payments(start, end).filter(pk__in=self.get_queryset().values("pk"))
         data = exports.finance_xlsx(entries, start, end)
+        # The one place a payee's whole account number leaves the system: each claim's
+        # export is in the audit log (who, when, which period).
+        claim_ids = sorted(set(entries.values_list("claim_id", flat=True)))
+        audit_many(
+            by=request.user,
+            action="claim.account_exported",
+            model=Claim,
+            changes=[
+                (pk, None, {"period": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"}) for pk in claim_ids
+            ],
+        )
         response = file_response(data, f"payments-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
         response["Cache-Control"] = "private, no-store"
         return response

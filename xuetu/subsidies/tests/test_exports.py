@@ -178,3 +178,25 @@ def test_payments_only(world):
     rows, total = money_rows(data)
     assert len(rows) == 1 and total[8].value == 34000
     assert dt.date(2026, 10, 14) == rows[0][9].value.date()
+
+
+def test_each_claim_in_the_finance_export_is_in_the_audit_log(client, world):
+    from xuetu.core.models import AuditEvent
+    from xuetu.subsidies.choices import ClaimKind
+    from xuetu.subsidies.services import claims as svc
+    from xuetu.subsidies.tests.factories import TODAY, claimable_class
+    from xuetu.subsidies.tests.test_claims import PAYEE, pay
+
+    c = claimable_class(world)
+    claim = svc.claim_create(
+        by=world.users["enterprise"],
+        cohort=c.cohort,
+        kind=ClaimKind.SETTLEMENT,
+        today=TODAY,
+        **PAYEE,
+    )
+    pay(world, claim)
+    client.force_login(world.users["bureau"])
+    assert client.get("/subsidies/finance/export.xlsx?year=2026").status_code == 200
+    event = AuditEvent.objects.get(action="claim.account_exported")
+    assert (event.object_id, event.actor) == (str(claim.pk), world.users["bureau"])
