@@ -57,14 +57,15 @@ class ClaimKind(models.TextChoices):
 
 
 class ClaimStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    ON_NOTICE = "on_notice", _("On public notice")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    RETURNED = "returned", _("Returned")
-    REJECTED = "rejected", _("Rejected")
+    # A claim's own words ("approved" is not a class's 同意开班).
+    DRAFT = "draft", pgettext_lazy("claim", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("claim", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("claim", "Under review")
+    ON_NOTICE = "on_notice", pgettext_lazy("claim", "On public notice")
+    APPROVED = "approved", pgettext_lazy("claim", "Approved")
+    PAID = "paid", pgettext_lazy("claim", "Paid")
+    RETURNED = "returned", pgettext_lazy("claim", "Returned")
+    REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
 
 
 _S = ClaimStatus
