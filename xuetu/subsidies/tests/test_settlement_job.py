@@ -71,9 +71,10 @@ def test_the_enterprise_fills_in_the_payee_and_submits_the_draft(world):
 
 def test_a_class_whose_advance_is_open_is_skipped(world):
     c = claimable_class(world, levels=(3,), withdrawn=0, status=CohortStatus.IN_TRAINING)
-    svc.claim_create(
+    advance = svc.claim_create(
         by=world.users["enterprise"], cohort=c.cohort, kind=ClaimKind.ADVANCE, today=TODAY, **PAYEE
     )
+    svc.claim_submit(by=world.users["enterprise"], claim=advance, today=TODAY)  # on its way
     c.cohort.status = CohortStatus.COMPLETED
     c.cohort.save(update_fields=["status"])
     counts = settle_year(by=None, year=2026, today=TODAY)
