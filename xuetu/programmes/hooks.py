@@ -2,10 +2,14 @@
 
 from xuetu.core.providers import hook
 
-# The (occupation code, skill level) pairs already subsidised for a person: one person is
-# subsidised once for the same occupation at the same level, ever (DESIGN.md §1). The
-# subsidies app answers from its paid claim lines; each provider answers an iterable of pairs.
-PRIOR_SUBSIDIES = hook("programmes.prior_subsidies", "(occupation code, level) pairs paid")
+# The (occupation code, skill level) pairs already subsidised for people: one person is
+# subsidised once for the same occupation at the same level, ever (DESIGN.md §1). Asked with
+# a list of people (saved or not: a roster import checks newcomers too), each provider answers
+# a mapping of resident ID number to its pairs, for the whole list in a fixed number of
+# queries; the subsidies app answers from its register of grants (claims and history).
+PRIOR_SUBSIDIES = hook(
+    "programmes.prior_subsidies", "ID number → (occupation code, level) pairs paid"
+)
 
 # What is wrong with a class's training plan, for the filing check: called with the class and
 # the policy in force; each provider answers a list of Problems (the training app, from the

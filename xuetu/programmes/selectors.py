@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
@@ -89,11 +90,21 @@ def live_classes(person_ids: Iterable[int], *, exclude_cohort: int | None) -> di
     return found
 
 
+def prior_subsidies_of(people: Iterable[Any]) -> dict[str, list[tuple[str, int]]]:
+    """ID number → (occupation code, level) pairs already subsidised, for all `people`
+    at once (each with an `id_number`: a person, or a roster line not registered yet), as the
+    apps above answer (the subsidies app, from its grants); none while nobody answers."""
+    people = [p for p in people if p.id_number]
+    found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for answer in PRIOR_SUBSIDIES.answers(people):
+        for number, pairs in answer.items():
+            found[number].extend((code, level) for code, level in pairs)
+    return {number: list(dict.fromkeys(pairs)) for number, pairs in found.items()}
+
+
 def prior_subsidies(person: Person) -> list[tuple[str, int]]:
-    """(occupation code, level) pairs already subsidised for `person`, as the apps above
-    answer (the subsidies app, from its paid claim lines); none while nobody answers."""
-    answers = PRIOR_SUBSIDIES.answers(person)
-    return list(dict.fromkeys((code, level) for answer in answers for code, level in answer))
+    """(occupation code, level) pairs already subsidised for `person`."""
+    return prior_subsidies_of([person]).get(person.id_number, [])
 
 
 def apprentice_facts(
@@ -103,7 +114,10 @@ def apprentice_facts(
     contract_end: dt.date | None,
     social_insurance: bool,
     elsewhere: Iterable[str] = (),
+    prior: Iterable[tuple[str, int]] | None = None,
 ) -> rules.Apprentice:
+    """The apprentice's facts; `prior` (their earlier subsidies) when the caller read them
+    for many people at once (`prior_subsidies_of`), else read here."""
     return rules.Apprentice(
         gender=person.gender,
         birth_date=person.birth_date,
@@ -114,7 +128,7 @@ def apprentice_facts(
         is_pensioner=person.is_pensioner,
         retirement_track=person.retirement_track,
         active_elsewhere=tuple(sorted(elsewhere)),
-        prior_subsidies=tuple(prior_subsidies(person)),
+        prior_subsidies=tuple(prior_subsidies(person) if prior is None else prior),
     )
 
 
@@ -151,7 +165,11 @@ def filing_for(cohort: Cohort) -> rules.Filing:
         pk: mentor_facts(m, load=loads[pk]) for pk, m in mentors.items()
     }
     elsewhere = live_classes([e.person_id for e in enrollments], exclude_cohort=cohort.pk)
-    lines = [_roster_line(e, facts, elsewhere[e.person_id]) for e in enrollments]
+    prior = prior_subsidies_of(e.person for e in enrollments)
+    lines = [
+        _roster_line(e, facts, elsewhere[e.person_id], prior.get(e.person.id_number, []))
+        for e in enrollments
+    ]
     return rules.Filing(
         agreement=agreement_facts(cohort),
         has_plan=bool(cohort.plan_summary.strip()),
@@ -171,7 +189,10 @@ def _mentors_of(enrollment: Enrollment) -> list[Mentor]:
 
 
 def _roster_line(
-    enrollment: Enrollment, facts: dict[int | None, rules.MentorFacts], elsewhere: list[str]
+    enrollment: Enrollment,
+    facts: dict[int | None, rules.MentorFacts],
+    elsewhere: list[str],
+    prior: list[tuple[str, int]],
 ) -> rules.RosterLine:
     apprentice = apprentice_facts(
         enrollment.person,
@@ -179,6 +200,7 @@ def _roster_line(
         contract_end=enrollment.contract_end,
         social_insurance=enrollment.social_insurance,
         elsewhere=elsewhere,
+        prior=prior,
     )
     return rules.RosterLine(
         key=str(enrollment.pk),

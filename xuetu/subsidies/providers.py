@@ -4,17 +4,25 @@ number, so a roster check sees imported history from the first day."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 from xuetu.programmes.hooks import PRIOR_SUBSIDIES
-from xuetu.registry.models import Person
 from xuetu.subsidies.models import SubsidyGrant
 
 
-def prior_subsidies(person: Person) -> list[tuple[str, int]]:
-    """(occupation code, level) pairs of the person's grants, paid here or imported."""
-    if not person.id_number:
-        return []
-    rows = SubsidyGrant.objects.filter(id_number=person.id_number).order_by("year", "slot")
-    return list(rows.values_list("occupation_code", "level"))
+def prior_subsidies(people: Iterable[Any]) -> dict[str, list[tuple[str, int]]]:
+    """ID number → (occupation code, level) pairs of the people's grants, paid here or
+    imported: one query for them all."""
+    numbers = {p.id_number for p in people if p.id_number}
+    found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    if not numbers:
+        return found
+    rows = SubsidyGrant.objects.filter(id_number__in=numbers).order_by("id_number", "year", "slot")
+    for number, code, level in rows.values_list("id_number", "occupation_code", "level"):
+        found[number].append((code, level))
+    return found
 
 
 def register() -> None:

@@ -184,6 +184,8 @@ class _Judge:
         self.enrolled = set(facts.enrolled)
         known = [p.pk for p in self.people.values()]
         self.elsewhere = selectors.live_classes_of(known, exclude_cohort=cohort.pk)
+        # Earlier subsidies by ID number: newcomers (not yet registered) have history too.
+        self.prior = selectors.prior_subsidies_of([*self.people.values(), *applicants])
         mentor_ids = {m.pk for a in applicants for m in a.mentors.values() if m is not None}
         # Locked so that two imports at once cannot both take a mentor's last place.
         list(Mentor.objects.select_for_update().filter(pk__in=sorted(mentor_ids)))
@@ -273,6 +275,7 @@ class _Judge:
             contract_end=applicant.contract_end,
             social_insurance=applicant.social_insurance,
             elsewhere=self.elsewhere.get(person.pk, ()) if person.pk else (),
+            prior=self.prior.get(person.id_number, []),
         )
         return rules.apprentice_problems(
             facts,

@@ -32,8 +32,8 @@ def test_prior_subsidies_are_none_while_no_app_answers(world):
 def test_an_app_above_answers_prior_subsidies_and_the_rules_refuse_a_second_one(world):
     person = world.people["worker"]
 
-    def paid(asked: Person) -> list[tuple[str, int]]:
-        return [("6-18-02-04", 3), ("6-18-02-04", 3)] if asked == person else []
+    def paid(asked: list[Person]) -> dict[str, list[tuple[str, int]]]:
+        return {p.id_number: [("6-18-02-04", 3), ("6-18-02-04", 3)] for p in asked if p == person}
 
     with PRIOR_SUBSIDIES.providing(paid):
         assert selectors.prior_subsidies(person) == [("6-18-02-04", 3)]
