@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -88,6 +88,14 @@ class NoticeView:
         return self.status == RUNNING
 
     @property
+    def occupation(self) -> str:
+        """The occupation's name in the reader's language (both were frozen with the notice)."""
+        english = self.content.get("occupation_en", "")
+        if english and (get_language() or "").startswith("en"):
+            return str(english)
+        return str(self.content.get("occupation", ""))
+
+    @property
     def kind_label(self) -> str:
         kind = self.content.get("kind", "")
         return str(ClaimKind(kind).label) if kind in ClaimKind.values else str(kind)
@@ -129,7 +137,7 @@ def notice_xlsx(view: NoticeView) -> bytes:
         [
             (_("Enterprise"), content.get("enterprise", "")),
             (_("Class"), f"{content.get('cohort_code', '')} {content.get('cohort_name', '')}"),
-            (_("Occupation"), content.get("occupation", "")),
+            (_("Occupation"), view.occupation),
             (_("Kind"), view.kind_label),
             (_("Headcount"), content.get("headcount", 0)),
             (_("Amount (yuan)"), view.amount),

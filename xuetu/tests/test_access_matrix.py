@@ -55,6 +55,8 @@ OTHER_ROUTES = {
     "training:confirm_all": "confirms what the Hours table lets one confirm (a POST)",
     "notices:list": "public: the subsidy notices on display (masked names, no ID numbers)",
     "notices:detail": "public: one subsidy notice (masked names, no ID numbers)",
+    "notices:pdf": "public: one subsidy notice as PDF (masked names, no ID numbers)",
+    "notices:xlsx": "public: one subsidy notice as Excel (masked names, no ID numbers)",
 }
 # Pages for the city bureau alone: every other persona is refused.
 CITY_ROUTES = {
@@ -62,6 +64,8 @@ CITY_ROUTES = {
     "accounts:token_list",
     "accounts:lockout_list",
     "subsidies:finance_export",
+    # The register of who was subsidised (ID numbers, masked): the city's alone, no row pages.
+    "subsidies:grant_list",
 }
 FUNCTION_ROUTES = {"core:job_detail": ("core.job", VIEW), "core:job_download": ("core.job", VIEW)}
 API_ACCESS = {"retrieve": VIEW, "update": CHANGE, "partial_update": CHANGE}

@@ -129,6 +129,11 @@ def stored_texts(*, language: str) -> list[str]:
             fields = [f for f in fields if f != "name"]
         for name in fields:
             found.update(v for v in model._default_manager.values_list(name, flat=True) if v)
+    # A public notice shows people's names masked (王*明): data as much as the names.
+    from xuetu.core.verify import mask_name
+    from xuetu.registry.models import Person
+
+    found.update(mask_name(n) for n in Person.objects.values_list("name", flat=True))
     # Longest first, so a name is removed whole before a shorter name inside it.
     return sorted((t.strip() for t in found if t and t.strip()), key=len, reverse=True)
 

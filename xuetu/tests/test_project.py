@@ -31,7 +31,7 @@ def test_seed_demo_prints_the_logins_and_a_second_run_changes_nothing():
     call_command("seed_demo", stdout=io.StringIO())
     text = out.getvalue()
     assert text.startswith("districts: ") and "Demo logins (password: xuetu-demo)" in text
-    assert "  apprentice   " in text and counts[0] == 9
+    assert "  apprentice   " in text and counts[0] == 10
     assert (Cohort.objects.count(), Enrollment.objects.count()) == counts
 
 
@@ -65,4 +65,6 @@ def test_each_app_declared_the_routes_it_serves_without_signing_in():
         "healthz",
         "notices:list",
         "notices:detail",
+        "notices:pdf",
+        "notices:xlsx",
     }

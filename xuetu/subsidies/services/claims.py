@@ -735,6 +735,7 @@ def notice_content(claim: Claim) -> dict[str, Any]:
         "cohort_code": cohort.code,
         "cohort_name": cohort.name,
         "occupation": cohort.occupation.name,
+        "occupation_en": cohort.occupation.name_en,
         "kind": claim.kind,
         "headcount": len(people) if claim.kind != ClaimKind.ADVANCE else cohort.planned_headcount,
         "amount": str(claim.entitled),
