@@ -87,9 +87,7 @@ def settlement_class(data: Data, size: int, ids: IdNumbers) -> Any:
         module = Module.objects.create(
             plan=plan, order=0, title="岗位实训", kind="practical", hours=800, place="workplace"
         )
-    enrollments = sorted(
-        Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True)
-    )
+    enrollments = sorted(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True))
     fill_hours(data, (cohort, enrollments, module), 2, 0)
     return claim_create(by=None, cohort=cohort, kind=ClaimKind.SETTLEMENT, today=TODAY)
 
