@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from xuetu.accounts.services.activation import CODE_UNKNOWN, account_activate
+from xuetu.core.limits import count_in_window
 from xuetu.core.problems import Refused
 
 FAILURE_LIMIT = 10  # wrong codes per address in the window
@@ -87,13 +88,7 @@ class ActivatePage(View):
         return redirect(settings.LOGIN_REDIRECT_URL)
 
     def count_failure(self, request: HttpRequest) -> None:
-        key = _key(request)
-        if cache.add(key, 1, WINDOW_SECONDS):
-            return
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, WINDOW_SECONDS)
+        count_in_window(_key(request), WINDOW_SECONDS)
 
     def page(
         self, request: HttpRequest, form: ActivateForm, *, status: int = 200, blocked: bool = False

@@ -33,7 +33,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from xuetu.core.limits import count_in_window
 from xuetu.core.middleware import client_ip
 
 if TYPE_CHECKING:
@@ -323,14 +323,7 @@ class VerifyForm(forms.Form):
 
 
 def _count(request: HttpRequest) -> int:
-    key = f"verify-requests:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, RATE_WINDOW):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, RATE_WINDOW)
-        return 1
+    return count_in_window(f"verify-requests:{client_ip(request) or 'unknown'}", RATE_WINDOW)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

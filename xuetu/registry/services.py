@@ -26,6 +26,7 @@ from xuetu.core.consent import pending_for as pending_consent
 from xuetu.core.identifiers import ResidentId, check_uscc, parse_resident_id, validate_mobile
 from xuetu.core.imports.bulk import create_audited
 from xuetu.core.imports.objects import FieldChecks, Maker
+from xuetu.core.limits import count_in_window
 from xuetu.core.models import ConsentRequest
 from xuetu.core.notices import notify
 from xuetu.core.problems import Problem, Refused
@@ -142,14 +143,7 @@ def identity_spend(by) -> bool:
     given) or beyond it (the lookup is refused as if locked)."""
     if actor(by) is None:
         return True
-    key = _mismatch_key(by)
-    cache.add(key, 0, MISMATCH_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, MISMATCH_WINDOW)
-        count = 1
-    return count <= MISMATCH_LIMIT
+    return count_in_window(_mismatch_key(by), MISMATCH_WINDOW) <= MISMATCH_LIMIT
 
 
 def identity_mismatches_audit(

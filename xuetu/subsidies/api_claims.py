@@ -438,7 +438,8 @@ class BudgetSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
     def to_representation(self, instance: Budget) -> dict[str, Any]:
-        figures = budgets.figures(instance)
+        # A page's figures come read at once (BudgetViewSet.list); one budget's, here.
+        figures = self.context.get("figures", {}).get(instance.pk) or budgets.figures(instance)
         instance.committed = figures.committed  # type: ignore[attr-defined]
         instance.paid = figures.paid  # type: ignore[attr-defined]
         instance.remaining = figures.remaining  # type: ignore[attr-defined]
@@ -458,6 +459,12 @@ class BudgetViewSet(ScopedViewSet):
 
     def get_queryset(self) -> QuerySet[Budget]:
         return super().get_queryset().order_by("-year", "district_id", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        context = {**self.get_serializer_context(), "figures": budgets.figures_of(page)}
+        data = BudgetSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
     def create_object(self, data: dict[str, Any]) -> Budget:
         return budgets.budget_set(by=cast(User, self.request.user), **data)

@@ -31,6 +31,7 @@ from xuetu.subsidies import filters, forms
 from xuetu.subsidies.access import CLAIM, REVIEW
 from xuetu.subsidies.choices import (
     CHECK_NAMES,
+    CLAIM_FLOW,
     EDITABLE_CLAIM_STATUSES,
     CheckResult,
     ClaimKind,
@@ -142,8 +143,8 @@ class ClaimDetail(ScopedDetailView):
             "review": review and claim.status == S.SUBMITTED,
             "decide": review and claim.status == S.UNDER_REVIEW,
             "notice": review and claim.status == S.UNDER_REVIEW,
-            "return": review and claim.status in (S.SUBMITTED, S.UNDER_REVIEW),
-            "reject": review and claim.status in (S.SUBMITTED, S.UNDER_REVIEW),
+            "return": review and CLAIM_FLOW.allows(claim.status, S.RETURNED),
+            "reject": review and CLAIM_FLOW.allows(claim.status, S.REJECTED),
             "objections": review,
             "approve": city and claim.status == S.ON_NOTICE,
             "pay": city and claim.status == S.APPROVED and claim.payable > 0,
@@ -259,7 +260,8 @@ class ClosingAction(ReviewerAction):
     """Return or reject, with a reason the enterprise's managers are told."""
 
     form_class = forms.ReasonForm
-    statuses = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
+    # Where the flow allows it: on notice too (the running notice is withdrawn).
+    statuses = frozenset(s for s in ClaimStatus.values if CLAIM_FLOW.allows(s, S.RETURNED))
 
     def told(self, data: dict[str, Any]) -> list[str]:
         return [str(_("The enterprise's managers"))]
@@ -394,10 +396,12 @@ def claimable_kinds(cohort: Cohort) -> list[str]:
     return []
 
 
-def last_payee(cohort: Cohort) -> dict[str, str]:
-    """The enterprise's last claim's payee (bank and name; the number is typed again)."""
+def last_payee(user: Any, cohort: Cohort) -> dict[str, str]:
+    """The enterprise's last claim's payee (bank and name; the number is typed again), of
+    the claims the user reaches."""
     last = (
-        Claim.objects.filter(cohort__enterprise_id=cohort.enterprise_id)
+        Claim.objects.for_user(user)
+        .filter(cohort__enterprise_id=cohort.enterprise_id)
         .exclude(payee_bank="")
         .order_by("-pk")
         .first()
@@ -415,7 +419,7 @@ class CohortClaims(ScopedDetailView):
         context["claims"] = list(Claim.objects.for_user(user).filter(cohort=cohort).order_by("pk"))
         kinds = claimable_kinds(cohort) if can(user, CLAIM, cohort) else []
         context["create_form"] = (
-            forms.ClaimCreateForm(kinds=kinds, initial=last_payee(cohort)) if kinds else None
+            forms.ClaimCreateForm(kinds=kinds, initial=last_payee(user, cohort)) if kinds else None
         )
         return context
 
@@ -436,7 +440,7 @@ class ClaimCreate(ObjectFormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        return last_payee(self.object)
+        return last_payee(self.request.user, self.object)
 
     def perform(self, form: django_forms.BaseForm) -> Any:
         return self.call_service(
@@ -519,7 +523,9 @@ class BudgetList(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(b, budgets.figures(b)) for b in context["object_list"]]
+        page = list(context["object_list"])
+        found = budgets.figures_of(page)
+        context["rows"] = [(b, found[b.pk]) for b in page]
         return context
 
 

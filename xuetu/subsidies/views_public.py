@@ -11,7 +11,6 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from xuetu.core.limits import count_in_window
 from xuetu.core.middleware import client_ip
 from xuetu.core.problems import Refused
 from xuetu.core.validators import validate_line, validate_text
@@ -116,11 +116,7 @@ def _view(pk: int) -> exports.NoticeView:
 def _count_objection(request: HttpRequest) -> int:
     """This address's objections in the window, this one included."""
     key = f"objection-requests:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, OBJECTION_WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired in between: this one starts a new window
-        return cache.get_or_set(key, 1, OBJECTION_WINDOW) or 1
+    return count_in_window(key, OBJECTION_WINDOW)
 
 
 @login_not_required
